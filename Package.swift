@@ -1,0 +1,80 @@
+// swift-tools-version: 6.1
+// SoilMap: soil-pollution mapping over GDAL and PROJ.
+//
+// Layers, from the bottom up (each a target below):
+//   CGDAL, CPROJ         C bridges (system libraries from Debian's libgdal-dev / libproj-dev)
+//   GeoTypes             pure-Swift geometry and grid value types shared by every layer
+//   GeoIO                typed wrappers over GDAL/OGR and PROJ; no C type in its public API
+//   Geostat              pure-Swift interpolation core (IDW, variograms, kriging, CV)
+//   Zonal                pure-Swift exact cell coverage and zonal accumulation
+//   Standards            pure-Swift GB 15618 / GB 36600 thresholds and classification
+//   SoilMapKit           the pipeline: commands as library functions, glue between the above
+//   soilmap              the thin command-line front end
+import PackageDescription
+
+let package = Package(
+    name: "SoilMap",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "soilmap", targets: ["soilmap"]),
+        .library(name: "SoilMapKit", targets: ["SoilMapKit"]),
+        .library(name: "GeoIO", targets: ["GeoIO"]),
+        .library(name: "Geostat", targets: ["Geostat"]),
+        .library(name: "Zonal", targets: ["Zonal"]),
+        .library(name: "Standards", targets: ["Standards"]),
+        .library(name: "GeoTypes", targets: ["GeoTypes"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // MARK: C bridges
+        .systemLibrary(
+            name: "CGDAL",
+            pkgConfig: "gdal",
+            providers: [.apt(["libgdal-dev"]), .brew(["gdal"])]
+        ),
+        .systemLibrary(
+            name: "CPROJ",
+            pkgConfig: "proj",
+            providers: [.apt(["libproj-dev"]), .brew(["proj"])]
+        ),
+
+        // MARK: Pure-Swift value types and numerical cores
+        .target(name: "GeoTypes"),
+        .target(name: "Geostat", dependencies: ["GeoTypes"]),
+        .target(name: "Zonal", dependencies: ["GeoTypes"]),
+        .target(name: "Standards", dependencies: [], resources: [.copy("Resources")]),
+
+        // MARK: Typed wrappers over GDAL and PROJ
+        .target(name: "GeoIO", dependencies: ["GeoTypes", "CGDAL", "CPROJ"]),
+
+        // MARK: Pipeline and CLI
+        .target(
+            name: "SoilMapKit",
+            dependencies: [
+                "GeoTypes", "GeoIO", "Geostat", "Zonal", "Standards",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "soilmap",
+            dependencies: [
+                "SoilMapKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "GeoTypesTests", dependencies: ["GeoTypes"]),
+        .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "GeoTypes"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GeostatTests", dependencies: ["Geostat", "GeoTypes"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZonalTests", dependencies: ["Zonal", "GeoTypes"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StandardsTests", dependencies: ["Standards"]),
+        .testTarget(name: "SoilMapKitTests", dependencies: ["SoilMapKit", "GeoIO", "GeoTypes"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

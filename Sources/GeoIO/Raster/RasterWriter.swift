@@ -1,0 +1,207 @@
+import CGDAL
+import Foundation
+
+/// Writes a single-band GeoTIFF (or Cloud-Optimized GeoTIFF) block row by block row.
+///
+/// Rows must be written top to bottom, each exactly once. Pixels go straight into a
+/// tiled, compressed GeoTIFF, so a raster larger than memory is never held whole. For
+/// a COG, that GeoTIFF is a temporary file next to the output, copied at ``close()``
+/// through GDAL's COG driver (which builds the overviews) and then removed.
+///
+/// - Important: not thread safe; feed it from one thread (the merge step).
+public final class RasterWriter {
+    public let path: String
+    public let spec: RasterSpec
+    private var dataset: GDALDatasetH?
+    private let band: GDALRasterBandH
+    private let stagingPath: String
+    private(set) public var rowsWritten = 0
+
+    /// Creates the file; for COG output the pixels are staged in `path + ".staging.tif"`.
+    public init(path: String, spec: RasterSpec) throws(LibraryError) {
+        GDALRuntime.ensureRegistered()
+        self.path = path
+        self.spec = spec
+        self.stagingPath = spec.cloudOptimized ? path + ".staging.tif" : path
+        var co = ["TILED=YES", "BLOCKXSIZE=\(spec.tileSize)", "BLOCKYSIZE=\(spec.tileSize)",
+                  "COMPRESS=\(spec.compression.rawValue)", "BIGTIFF=IF_SAFER"]
+        if spec.compression != .none {
+            co.append("PREDICTOR=\(spec.pixelType.isFloatingPoint ? 3 : 2)")
+        }
+        if !spec.colorTable.isEmpty { co.removeAll { $0.hasPrefix("PREDICTOR") } }
+        let options = CStringList(co)
+        let staging = stagingPath
+        let created: Result<(GDALDatasetH, GDALRasterBandH), LibraryError> = withGDALErrors { errs in
+            guard let drv = GDALGetDriverByName("GTiff") else {  // NULL if the driver is missing
+                return .failure(LibraryError(.gdal, function: "GDALGetDriverByName", path: path, messages: ["no GTiff driver"]))
+            }
+            // GDALCreate: NULL on failure (unwritable folder, bad options).
+            guard let ds = GDALCreate(drv, staging, Int32(spec.grid.columns), Int32(spec.grid.rows), 1,
+                                      spec.pixelType.gdal, options.pointer) else {
+                return .failure(LibraryError(.gdal, function: "GDALCreate", path: path, messages: errs.all))
+            }
+            var gt = spec.grid.geoTransform
+            _ = GDALSetGeoTransform(ds, &gt)  // CE_None on success; GTiff always accepts it
+            if let crs = spec.crs, let srs = crs.makeHandle() {
+                _ = GDALSetSpatialRef(ds, srs)  // CE_None on success
+                OSRRelease(srs)
+            }
+            for (k, v) in spec.metadata.sorted(by: { $0.key < $1.key }) { _ = GDALSetMetadataItem(ds, k, v, nil) }
+            guard let band = GDALGetRasterBand(ds, 1) else {  // NULL only for a bad index
+                GDALClose(ds)
+                return .failure(LibraryError(.gdal, function: "GDALGetRasterBand", path: path, messages: errs.all))
+            }
+            if let nd = spec.nodata { _ = GDALSetRasterNoDataValue(band, nd) }
+            if let d = spec.bandDescription { GDALSetDescription(band, d) }
+            if !spec.colorTable.isEmpty {
+                let ct = GDALCreateColorTable(GPI_RGB)
+                let maxIndex = spec.colorTable.keys.max() ?? 0
+                for i in 0...maxIndex {
+                    let c = spec.colorTable[i] ?? RGBA(0, 0, 0, 0)
+                    var e = GDALColorEntry(c1: Int16(c.r), c2: Int16(c.g), c3: Int16(c.b), c4: Int16(c.a))
+                    GDALSetColorEntry(ct, Int32(i), &e)
+                }
+                _ = GDALSetRasterColorTable(band, ct)  // copies the table
+                GDALDestroyColorTable(ct)
+                _ = GDALSetRasterColorInterpretation(band, GCI_PaletteIndex)
+            }
+            if !spec.categoryNames.isEmpty {
+                let maxIndex = spec.categoryNames.keys.max() ?? 0
+                let names = CStringList((0...maxIndex).map { spec.categoryNames[$0] ?? "" })
+                _ = GDALSetRasterCategoryNames(band, names.pointer)  // stored in the .aux.xml (PAM)
+            }
+            if !errs.failures.isEmpty {
+                GDALClose(ds)
+                return .failure(LibraryError(.gdal, function: "GDALCreate", path: path, messages: errs.failures))
+            }
+            return .success((ds, band))
+        }
+        (dataset, band) = try created.get()
+    }
+
+    deinit {
+        if let dataset {
+            GDALClose(dataset)
+            if spec.cloudOptimized { VSIUnlink(stagingPath) }
+        }
+    }
+
+    /// Writes the next `values.count / columns` rows (row-major, `columns` values per row).
+    ///
+    /// Values are converted to the file's pixel type by GDAL (rounded and clamped for
+    /// integers). NaN becomes the nodata value for integer types when one is set.
+    public func write(rows values: UnsafeBufferPointer<Double>) throws(LibraryError) {
+        try writeRows(values, type: GDT_Float64)
+    }
+
+    /// Writes the next rows from Float values; see ``write(rows:)-(UnsafeBufferPointer<Double>)``.
+    public func write(rows values: UnsafeBufferPointer<Float>) throws(LibraryError) {
+        try writeRows(values, type: GDT_Float32)
+    }
+
+    /// Writes the next rows from UInt8 values.
+    public func write(rows values: UnsafeBufferPointer<UInt8>) throws(LibraryError) {
+        try writeRows(values, type: GDT_Byte)
+    }
+
+    public func write(rows values: [Double]) throws(LibraryError) {
+        try values.withUnsafeBufferPointer { (b) throws(LibraryError) in try write(rows: b) }
+    }
+    public func write(rows values: [Float]) throws(LibraryError) {
+        try values.withUnsafeBufferPointer { (b) throws(LibraryError) in try write(rows: b) }
+    }
+    public func write(rows values: [UInt8]) throws(LibraryError) {
+        try values.withUnsafeBufferPointer { (b) throws(LibraryError) in try write(rows: b) }
+    }
+
+    private func writeRows<T>(_ values: UnsafeBufferPointer<T>, type: GDALDataType) throws(LibraryError) {
+        let cols = spec.grid.columns
+        precondition(values.count % cols == 0, "a whole number of rows")
+        let n = values.count / cols
+        precondition(rowsWritten + n <= spec.grid.rows, "more rows than the raster has")
+        guard n > 0 else { return }
+        let first = rowsWritten
+        let failed: [String]? = withGDALErrors { errs in
+            // GDALRasterIO: CE_None on success.
+            let err = GDALRasterIO(band, GF_Write, 0, Int32(first), Int32(cols), Int32(n),
+                                   UnsafeMutableRawPointer(mutating: values.baseAddress), Int32(cols), Int32(n), type, 0, 0)
+            return err == CE_None ? nil : errs.all
+        }
+        if let failed { throw LibraryError(.gdal, function: "GDALRasterIO", path: path, messages: failed) }
+        rowsWritten += n
+    }
+
+    /// Finishes the file: checks every row was written, flushes, and for COG output
+    /// copies through the COG driver (with overviews) and removes the staging file.
+    ///
+    /// - Throws: ``LibraryError`` when GDAL fails, or when rows are missing (the output
+    ///   is then removed, so no incomplete file is left looking complete).
+    public func close() throws(LibraryError) {
+        guard let ds = dataset else { return }
+        dataset = nil
+        guard rowsWritten == spec.grid.rows else {
+            GDALClose(ds)
+            VSIUnlink(stagingPath)
+            throw LibraryError(.gdal, function: "RasterWriter.close", path: path,
+                               messages: ["only \(rowsWritten) of \(spec.grid.rows) rows were written; the file was removed"])
+        }
+        let spec = self.spec, path = self.path, staging = stagingPath
+        let failure: LibraryError? = withGDALErrors { errs in
+            if !spec.cloudOptimized, let resampling = spec.overviewResampling {
+                var levels = RasterWriter.overviewLevels(spec.grid, tile: spec.tileSize)
+                if !levels.isEmpty {
+                    // GDALBuildOverviews: CE_None on success.
+                    let err = GDALBuildOverviews(ds, resampling.rawValue, Int32(levels.count), &levels, 0, nil, nil, nil)
+                    if err != CE_None {
+                        GDALClose(ds)
+                        return LibraryError(.gdal, function: "GDALBuildOverviews", path: path, messages: errs.all)
+                    }
+                }
+            }
+            GDALFlushCache(ds)
+            if spec.cloudOptimized {
+                guard let cog = GDALGetDriverByName("COG") else {
+                    GDALClose(ds)
+                    return LibraryError(.gdal, function: "GDALGetDriverByName", path: path, messages: ["no COG driver (GDAL < 3.1?)"])
+                }
+                var co = ["COMPRESS=\(spec.compression.rawValue)", "BLOCKSIZE=\(spec.tileSize)", "BIGTIFF=IF_SAFER",
+                          "OVERVIEWS=\(spec.overviewResampling == nil ? "NONE" : "AUTO")"]
+                if let r = spec.overviewResampling { co.append("OVERVIEW_RESAMPLING=\(r.rawValue)") }
+                if spec.compression != .none && spec.colorTable.isEmpty {
+                    co.append("PREDICTOR=\(spec.pixelType.isFloatingPoint ? "FLOATING_POINT" : "HORIZONTAL")")
+                }
+                let opts = CStringList(co)
+                // GDALCreateCopy: NULL on failure.
+                let out = GDALCreateCopy(cog, path, ds, 0, opts.pointer, nil, nil)
+                GDALClose(ds)
+                VSIUnlink(staging)
+                VSIUnlink(staging + ".aux.xml")
+                guard let out else {
+                    VSIUnlink(path)
+                    return LibraryError(.gdal, function: "GDALCreateCopy(COG)", path: path, messages: errs.all)
+                }
+                // The COG driver copies the colour table into the TIFF; category names
+                // live in the PAM side-car (.aux.xml), which QGIS and GDAL read.
+                if !spec.categoryNames.isEmpty, let b = GDALGetRasterBand(out, 1) {
+                    let maxIndex = spec.categoryNames.keys.max() ?? 0
+                    let names = CStringList((0...maxIndex).map { spec.categoryNames[$0] ?? "" })
+                    _ = GDALSetRasterCategoryNames(b, names.pointer)
+                    if let d = spec.bandDescription { GDALSetDescription(b, d) }
+                }
+                GDALClose(out)
+            } else {
+                GDALClose(ds)
+            }
+            return errs.failures.isEmpty ? nil : LibraryError(.gdal, function: "GDALClose", path: path, messages: errs.failures)
+        }
+        if let failure { throw failure }
+    }
+
+    /// Overview factors 2, 4, 8 … until the smaller side fits in one tile.
+    static func overviewLevels(_ grid: GridSpec, tile: Int) -> [Int32] {
+        var levels: [Int32] = []
+        var f = 2
+        while max(grid.columns, grid.rows) / (f / 2) > tile { levels.append(Int32(f)); f *= 2 }
+        return levels
+    }
+}

@@ -1,0 +1,1 @@
+// `Geostat`: see the module's files for its API.

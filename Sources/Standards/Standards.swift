@@ -1,0 +1,1 @@
+// `Standards`: see the module's files for its API.

@@ -1,0 +1,1 @@
+// `Zonal`: see the module's files for its API.

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import GeoIO
+
+@Suite("Writing vectors and rasters")
+struct WriteTests {
+    static let fields = [FieldDefinition("code", .string), FieldDefinition("name", .string),
+                         FieldDefinition("parcels", .integer), FieldDefinition("area_mu", .real, width: 18, precision: 4)]
+    static let rows: [(Geometry, [AttributeValue])] = [
+        (.polygon(Polygon(exterior: LinearRing(closing: [Coordinate(400000, 3960000), Coordinate(401000, 3960000),
+                                                           Coordinate(401000, 3961000), Coordinate(400000, 3961000)]),
+                          holes: [LinearRing(closing: [Coordinate(400200, 3960200), Coordinate(400400, 3960200),
+                                                        Coordinate(400400, 3960400), Coordinate(400200, 3960400)])])),
+         [.string("140581100"), .string("米山镇"), .integer(12), .real(1234.5)]),
+        (.polygon(Polygon(exterior: LinearRing(closing: [Coordinate(402000, 3960000), Coordinate(403000, 3960000),
+                                                           Coordinate(403000, 3961000)]))),
+         [.string("140581101"), .string("陈区镇（测试）"), .null, .real(0.25)]),
+    ]
+
+    func writeAndRead(_ path: String, format: VectorFormat, options: [String: String] = [:]) throws -> [Feature] {
+        let w = try VectorWriter(path: path, format: format)
+        let l = try w.createLayer(name: "towns", geometryType: .polygon, crs: try CRS(epsg: 4547), fields: Self.fields, options: options)
+        try l.inTransaction {
+            for (g, v) in Self.rows { try l.append(geometry: g, values: v) }
+        }
+        try w.close()
+        let layer = try VectorDataset(path: path).layer(named: nil)
+        #expect(layer.crs?.epsg == 4547)
+        #expect(layer.fields.map(\.name) == Self.fields.map(\.name))
+        return try layer.readFeatures()
+    }
+
+    @Test("GeoPackage round trip with Chinese text, nulls, holes and CRS")
+    func geoPackageRoundTrip() throws {
+        let f = try writeAndRead(Fixture.scratch() + "/t.gpkg", format: .geoPackage)
+        #expect(f.count == 2)
+        for (feature, row) in zip(f, Self.rows) {
+            #expect(feature.geometry == row.0)
+            #expect(feature.values == row.1)
+        }
+    }
+
+    @Test("Shapefile round trip in UTF-8 (.cpg written) and in GBK")
+    func shapefileRoundTrip() throws {
+        let dir = Fixture.scratch()
+        let f = try writeAndRead(dir + "/t.shp", format: .shapefile)
+        #expect(try String(contentsOfFile: dir + "/t.cpg", encoding: .ascii).hasPrefix("UTF-8"))
+        #expect(f.map { $0.values[1] } == Self.rows.map { $0.1[1] })
+        #expect(f[0].geometry?.polygons.first?.holes.count == 1)
+
+        let g = try writeAndRead(dir + "/g.shp", format: .shapefile, options: ["ENCODING": "CP936"])
+        #expect(g.map { $0.values[1] } == Self.rows.map { $0.1[1] })
+        // The .dbf really holds GBK bytes: 米山镇 is C3 D7 C9 BD D5 F2 in GBK (iconv -t GBK).
+        let dbf = try Data(contentsOf: URL(fileURLWithPath: dir + "/g.dbf"))
+        #expect(dbf.range(of: Data([0xC3, 0xD7, 0xC9, 0xBD, 0xD5, 0xF2])) != nil)
+        #expect(dbf.range(of: Data("米山镇".utf8)) == nil)
+    }
+
+    func grid() throws -> GridSpec {
+        try GridSpec(minX: 400000, maxY: 3961000, cellWidth: 10, cellHeight: 10, columns: 700, rows: 600)
+    }
+
+    func values(_ g: GridSpec) -> [Float] {
+        (0..<g.cellCount).map { i in i % 97 == 0 ? .nan : Float(i % g.columns) * 0.5 + Float(i / g.columns) }
+    }
+
+    @Test("GeoTIFF written by row blocks has the nodata, CRS, geotransform, compression and pixels asked for",
+          arguments: [Compression.deflate, .zstd])
+    func geoTIFF(compression: Compression) throws {
+        let g = try grid()
+        let path = Fixture.scratch() + "/s.tif"
+        let spec = RasterSpec(grid: g, pixelType: .float32, crs: try CRS(epsg: 4547), nodata: -9999,
+                              compression: compression, tileSize: 256, cloudOptimized: false,
+                              overviewResampling: .average, metadata: ["UNITS": "mg/kg"])
+        let w = try RasterWriter(path: path, spec: spec)
+        let v = values(g).map { $0.isNaN ? Float(-9999) : $0 }
+        var row = 0
+        for block in [1, 63, 200, 336] {  // uneven blocks
+            try w.write(rows: Array(v[(row * g.columns)..<((row + block) * g.columns)]))
+            row += block
+        }
+        try w.close()
+        let r = try RasterDataset(path: path)
+        #expect(r.columns == 700 && r.rows == 600)
+        #expect(r.geoTransform == [400000, 10, 0, 3961000, 0, -10])
+        #expect(r.crs?.epsg == 4547)
+        #expect(r.compression == compression.rawValue)
+        #expect(r.metadata()["UNITS"] == "mg/kg")
+        let b = try r.band(1)
+        #expect(b.nodata == -9999)
+        #expect(b.pixelType == .float32)
+        #expect(b.blockSize == (256, 256))
+        #expect(b.overviewCount >= 1)
+        let back = try b.read(column: 0, row: 0, columns: 700, rows: 600)
+        #expect(back == v.map(Double.init))
+    }
+
+    @Test("A COG reports LAYOUT=COG, has overviews, and a class raster keeps colours and category names")
+    func cloudOptimized() throws {
+        let g = try grid()
+        let path = Fixture.scratch() + "/class.tif"
+        let spec = RasterSpec(grid: g, pixelType: .uint8, crs: try CRS(epsg: 4547), nodata: 0, tileSize: 256,
+                              cloudOptimized: true, overviewResampling: .mode,
+                              colorTable: [1: RGBA(0, 176, 80), 2: RGBA(255, 192, 0), 3: RGBA(255, 0, 0)],
+                              categoryNames: [0: "nodata", 1: "优先保护类 Priority protection", 2: "安全利用类", 3: "严格管控类"])
+        let w = try RasterWriter(path: path, spec: spec)
+        let v = (0..<g.cellCount).map { UInt8($0 % 4) }
+        try w.write(rows: v)
+        try w.close()
+        #expect(!FileManager.default.fileExists(atPath: path + ".staging.tif"))
+        let r = try RasterDataset(path: path)
+        #expect(r.layout == "COG")
+        let b = try r.band(1)
+        #expect(b.overviewCount >= 1)
+        #expect(b.colorTable[1] == RGBA(0, 176, 80))
+        #expect(b.colorTable[3] == RGBA(255, 0, 0))
+        #expect(b.categoryNames[1] == "优先保护类 Priority protection")
+        #expect(try b.readBytes(column: 0, row: 0, columns: 700, rows: 600) == v)
+    }
+
+    @Test("An unfinished raster is removed on close, not left looking complete")
+    func incompleteRaster() throws {
+        let g = try grid()
+        let path = Fixture.scratch() + "/partial.tif"
+        let w = try RasterWriter(path: path, spec: RasterSpec(grid: g, pixelType: .float32, crs: nil))
+        try w.write(rows: [Float](repeating: 1, count: g.columns * 10))
+        #expect(throws: LibraryError.self) { try w.close() }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!FileManager.default.fileExists(atPath: path + ".staging.tif"))
+    }
+}
