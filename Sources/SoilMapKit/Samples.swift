@@ -1,0 +1,197 @@
+import Foundation
+import GeoIO
+
+/// How a value reported below the detection limit (written `<0.05`, `＜0.05` or `ND<0.05`)
+/// becomes a number.
+///
+/// - `half`: half the limit (the default; common practice in soil surveys, e.g. US EPA
+///   guidance for data sets with few non-detects).
+/// - `limit`: the limit itself (conservative for classification).
+/// - `zero`: zero.
+/// - `drop`: the sample is left out for that variable.
+public enum BelowDetectionRule: String, Sendable, CaseIterable, Codable {
+    case half, limit, zero, drop
+}
+
+/// Sample points of one survey, in a working CRS, with parsed numeric variables.
+public struct SampleTable: Sendable {
+    public var path: String
+    /// Identifiers (the id column, or "row N").
+    public var ids: [String]
+    /// Human labels of the source rows for messages ("row 12 (line 13)").
+    public var labels: [String]
+    /// Coordinates in `crs` (the working CRS), or as read when `crs` is nil.
+    public var coordinates: [Coordinate]
+    /// The CRS of `coordinates`; `nil` for planar coordinates in unstated units.
+    public var crs: CRS?
+    /// The source table as read.
+    public var source: PointTable
+    /// Warnings collected while reading (below-detection values, notes on the CRS).
+    public var warnings: [String]
+
+    /// Parses the numeric values of `field`.
+    ///
+    /// Empty cells are left out (reported in `warnings`); `<DL` strings follow `rule`.
+    /// - Returns: the indices of the samples that have a value, and the values.
+    /// - Throws: ``InputError`` naming the file, row and column for text that is not a
+    ///   number, or a negative value when `allowNegative` is false.
+    public func values(of field: String, rule: BelowDetectionRule = .half, allowNegative: Bool = false,
+                       warnings: inout [String]) throws -> (indices: [Int], values: [Double]) {
+        guard let fi = source.fieldIndex(field) else {
+            throw InputError(.missingField, path: path,
+                             "has no column '\(field)'; columns are: \(source.fields.map(\.name).joined(separator: ", "))")
+        }
+        let name = source.fields[fi].name
+        var idx: [Int] = [], vals: [Double] = []
+        var belowDL = 0, empty = 0, dropped = 0
+        for i in 0..<coordinates.count {
+            let raw = source.rows[i][fi]
+            if raw.isNull || raw.text.trimmingCharacters(in: .whitespaces).isEmpty { empty += 1; continue }
+            if let v = raw.number {
+                guard v.isFinite else {
+                    throw InputError(.badValue, path: path, location: "\(labels[i]), column '\(name)'", "'\(raw.text)' is not a finite number")
+                }
+                if v < 0 && !allowNegative {
+                    throw InputError(.badValue, path: path, location: "\(labels[i]), column '\(name)'",
+                                     "negative concentration \(raw.text); concentrations must be ≥ 0 (write values below the detection limit as <DL, e.g. <0.05)")
+                }
+                idx.append(i); vals.append(v)
+                continue
+            }
+            if let limit = Self.detectionLimit(raw.text) {
+                belowDL += 1
+                switch rule {
+                case .half: idx.append(i); vals.append(limit / 2)
+                case .limit: idx.append(i); vals.append(limit)
+                case .zero: idx.append(i); vals.append(0)
+                case .drop: dropped += 1
+                }
+                continue
+            }
+            throw InputError(.badValue, path: path, location: "\(labels[i]), column '\(name)'",
+                             "'\(raw.text)' is not a number; fix the value, leave the cell empty, or write values below the detection limit as <DL (e.g. <0.05)")
+        }
+        if belowDL > 0 {
+            warnings.append("\(name): \(belowDL) value(s) below the detection limit were set by the rule '\(rule.rawValue)'"
+                            + (rule == .drop ? " (left out)" : ""))
+        }
+        if empty > 0 { warnings.append("\(name): \(empty) sample(s) with an empty value were left out") }
+        return (idx, vals)
+    }
+
+    /// The limit in a below-detection-limit text such as `<0.05`, `＜0.05`, `ND<0.05`, `< 0.05`.
+    public static func detectionLimit(_ text: String) -> Double? {
+        var t = text.trimmingCharacters(in: .whitespaces).uppercased()
+        if t.hasPrefix("ND") { t.removeFirst(2) }
+        guard let first = t.first, first == "<" || first == "＜" else { return nil }
+        t.removeFirst()
+        guard let v = Double(t.trimmingCharacters(in: .whitespaces)), v.isFinite, v > 0 else { return nil }
+        return v
+    }
+}
+
+/// Reads sample points and brings them into a working CRS.
+public struct SampleReader: Sendable {
+    public var path: String
+    public var layer: String?
+    public var xField: String?
+    public var yField: String?
+    /// CRS of the coordinates when the source declares none (`--s-srs`).
+    public var sourceCRS: CRS?
+    /// Column with sample identifiers; guessed (`id`, `sample_id`, `编号`, …) when nil.
+    public var idField: String?
+    /// Whether samples without any CRS are accepted as planar coordinates in unstated units.
+    public var allowUnknownCRS: Bool
+
+    public init(path: String, layer: String? = nil, xField: String? = nil, yField: String? = nil,
+                sourceCRS: CRS? = nil, idField: String? = nil, allowUnknownCRS: Bool = true) {
+        self.path = path
+        self.layer = layer
+        self.xField = xField
+        self.yField = yField
+        self.sourceCRS = sourceCRS
+        self.idField = idField
+        self.allowUnknownCRS = allowUnknownCRS
+    }
+
+    static let idCandidates = ["sample_id", "id", "sampleid", "sample", "code", "编号", "样品编号", "点位编号", "name"]
+
+    /// Reads the samples; transforms them to `targetCRS` when given, else to the
+    /// source CRS itself, or (for geographic sources) to the CGCS2000 Gauss-Krüger zone of
+    /// their centre (distances need a projected CRS).
+    ///
+    /// - Throws: ``InputError`` for unreadable files and bad coordinates, and when the
+    ///   samples have no CRS and `allowUnknownCRS` is false; ``TransformError`` when PROJ
+    ///   cannot transform a point (named).
+    public func read(targetCRS: CRS? = nil) throws -> SampleTable {
+        let table = try PointTable.read(path: path, layer: layer, xField: xField, yField: yField)
+        var warnings: [String] = []
+        guard !table.coordinates.isEmpty else {
+            throw InputError(.badValue, path: path, "has no sample rows")
+        }
+        var crs = sourceCRS ?? table.crs
+        if crs == nil && table.looksGeographic {
+            let inRange = table.coordinates.allSatisfy { abs($0.x) <= 180 && abs($0.y) <= 90 }
+            if inRange {
+                crs = try CRS(epsg: 4326)
+                warnings.append("\(path): coordinate columns \(table.coordinateColumns!.x)/\(table.coordinateColumns!.y) taken as WGS 84 longitude/latitude (EPSG:4326); give --s-srs if they are not")
+            }
+        }
+        var coords = table.coordinates
+        var working: CRS? = nil
+        if let crs {
+            let target = try targetCRS ?? (crs.isGeographic ? WorkingCRS.gaussKruger(forLongitude: Extent(enclosing: coords)!.center.x) : crs)
+            if !target.isEquivalent(to: crs) {
+                coords = try Transformer(from: crs, to: target).transform(coords)
+            }
+            working = target
+        } else {
+            guard allowUnknownCRS else {
+                throw InputError(.badValue, path: path,
+                                 "the samples have no CRS (a CSV declares none) and none was given; set the samples' crs (e.g. EPSG:4326 for lon/lat, EPSG:4547 for CGCS2000 GK CM 114E)")
+            }
+            if let targetCRS {
+                throw InputError(.badValue, path: path,
+                                 "the samples have no CRS, so they cannot be brought into \(targetCRS.shortName); give their CRS with --s-srs")
+            }
+            warnings.append("\(path): no CRS declared; coordinates are taken as planar in unstated units (give --s-srs to declare one)")
+        }
+        // Identifiers, and duplicate identifiers are an error.
+        var ids: [String]
+        let idIndex = idField.flatMap(table.fieldIndex) ?? Self.idCandidates.lazy.compactMap(table.fieldIndex).first
+        if let idField, table.fieldIndex(idField) == nil {
+            throw InputError(.missingField, path: path, "has no id column '\(idField)'; columns are: \(table.fields.map(\.name).joined(separator: ", "))")
+        }
+        let labels = (0..<coords.count).map(table.label)
+        if let idIndex {
+            ids = table.rows.map { $0[idIndex].text }
+            var seen: [String: Int] = [:]
+            for (i, id) in ids.enumerated() {
+                if let j = seen[id] {
+                    throw InputError(.badValue, path: path, location: "\(labels[i]), column '\(table.fields[idIndex].name)'",
+                                     "sample id '\(id)' is used again (first at \(labels[j])); give every sample its own id")
+                }
+                seen[id] = i
+            }
+        } else {
+            ids = labels
+        }
+        return SampleTable(path: path, ids: ids, labels: labels, coordinates: coords, crs: working, source: table, warnings: warnings)
+    }
+}
+
+/// Choice of the working (projected) CRS.
+public enum WorkingCRS {
+    /// The CGCS2000 3-degree Gauss-Krüger CRS (without zone prefix in the easting) whose
+    /// central meridian is nearest `longitude`: EPSG:4534 (CM 75°E) … EPSG:4554 (CM 135°E).
+    ///
+    /// - Throws: ``InputError`` outside 73.5°E–136.5°E (China's extent).
+    public static func gaussKruger(forLongitude lon: Double) throws -> CRS {
+        let cm = (lon / 3).rounded() * 3
+        guard cm >= 75, cm <= 135 else {
+            throw InputError(.unsupported, path: nil,
+                             "longitude \(lon) is outside the CGCS2000 Gauss-Krüger zones (75°E–135°E); give the working CRS explicitly (--t-srs)")
+        }
+        return try CRS(epsg: 4534 + Int((cm - 75) / 3))
+    }
+}

@@ -1,1 +1,0 @@
-// `Standards`: see the module's files for its API.

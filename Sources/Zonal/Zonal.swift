@@ -1,1 +1,0 @@
-// `Zonal`: see the module's files for its API.
