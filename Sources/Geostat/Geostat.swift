@@ -1,1 +1,0 @@
-// `Geostat`: see the module's files for its API.

@@ -1,0 +1,212 @@
+/// A static two-dimensional k-d tree over a sample set's coordinates.
+///
+/// Built once per sample set (O(n log n)) and shared, read-only, by every
+/// variable and thread. Queries never allocate: results go into a caller-owned
+/// ``KDTree/Neighbours`` buffer.
+///
+/// - Units: those of the coordinates (projected CRS units; distances are planar Euclidean).
+/// - Determinism: ties in distance are broken by the smaller sample index, so the
+///   k nearest of a point are a well-defined set whatever the build or query order.
+/// - Edge behaviour: an empty tree returns no neighbours; a radius of `.infinity` means
+///   "no radius limit"; points at exactly the radius are included (d ≤ r).
+public struct KDTree: Sendable {
+    @usableFromInline let px: [Double]
+    @usableFromInline let py: [Double]
+    @usableFromInline let index: [Int32]
+    /// Split axis of the node whose median is at each position (0 = x, 1 = y).
+    @usableFromInline let axis: [UInt8]
+    @usableFromInline static let leafSize = 8
+
+    /// Number of points in the tree.
+    public var count: Int { px.count }
+
+    /// Builds the tree over points `(x[i], y[i])`; the arrays must have equal length.
+    public init(x: [Double], y: [Double]) {
+        precondition(x.count == y.count, "KDTree: x and y lengths differ")
+        precondition(x.count < Int(Int32.max))
+        var idx = (0..<x.count).map { Int32($0) }
+        var ax = [UInt8](repeating: 0, count: x.count)
+        Self.build(&idx, &ax, x, y, 0, x.count)
+        px = idx.map { x[Int($0)] }
+        py = idx.map { y[Int($0)] }
+        index = idx
+        axis = ax
+    }
+
+    private static func build(_ idx: inout [Int32], _ ax: inout [UInt8], _ x: [Double], _ y: [Double], _ lo: Int, _ hi: Int) {
+        guard hi - lo > leafSize else { return }
+        var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
+        for k in lo..<hi {
+            let i = Int(idx[k])
+            minX = min(minX, x[i]); maxX = max(maxX, x[i]); minY = min(minY, y[i]); maxY = max(maxY, y[i])
+        }
+        let a: UInt8 = (maxX - minX) >= (maxY - minY) ? 0 : 1
+        let c = a == 0 ? x : y
+        // Full sort of the node range by (coordinate, index): deterministic and simple (O(n log² n) overall).
+        idx[lo..<hi].sort { (c[Int($0)], $0) < (c[Int($1)], $1) }
+        let mid = (lo + hi) >> 1
+        ax[mid] = a
+        build(&idx, &ax, x, y, lo, mid)
+        build(&idx, &ax, x, y, mid + 1, hi)
+    }
+
+    /// A reusable result buffer: after a query, `count` neighbours sorted by
+    /// increasing squared distance (ties: smaller index first).
+    ///
+    /// - Important: not thread safe; give each worker its own buffer.
+    public struct Neighbours: Sendable {
+        public private(set) var capacity: Int
+        /// Number of neighbours found by the last query.
+        public internal(set) var count: Int = 0
+        /// Sample indices of the neighbours (first `count` entries are valid).
+        public internal(set) var indices: [Int32]
+        /// Squared distances of the neighbours (first `count` entries are valid).
+        public internal(set) var squaredDistances: [Double]
+
+        public init(capacity: Int) {
+            precondition(capacity >= 0)
+            self.capacity = capacity
+            indices = [Int32](repeating: 0, count: max(capacity, 1))
+            squaredDistances = [Double](repeating: 0, count: max(capacity, 1))
+        }
+    }
+
+    /// Finds the `k` nearest points to `(qx, qy)` within distance `radius`.
+    ///
+    /// - Parameters:
+    ///   - k: at most this many neighbours; must not exceed `result.capacity`.
+    ///   - radius: search radius (inclusive), `.infinity` for none.
+    /// - Complexity: O(log n + k log k) expected.
+    public func nearest(x qx: Double, y qy: Double, k: Int, radius: Double = .infinity, into result: inout Neighbours) {
+        precondition(k <= result.capacity, "KDTree.nearest: k exceeds the buffer capacity")
+        result.count = 0
+        guard k > 0, !px.isEmpty else { return }
+        let r2 = radius.isFinite ? radius * radius : Double.infinity
+        var n = 0
+        result.indices.withUnsafeMutableBufferPointer { hi in
+            result.squaredDistances.withUnsafeMutableBufferPointer { hd in
+                px.withUnsafeBufferPointer { X in
+                    py.withUnsafeBufferPointer { Y in
+                        index.withUnsafeBufferPointer { I in
+                            axis.withUnsafeBufferPointer { A in
+                                var s = Search(X: X, Y: Y, I: I, A: A, hd: hd, hi: hi, k: k, r2: r2, qx: qx, qy: qy, n: 0)
+                                s.visit(0, X.count)
+                                n = s.n
+                                // Heap → ascending (d², index) by insertion sort (k is small).
+                                if n > 1 {
+                                    for a in 1..<n {
+                                        let d = hd[a], i = hi[a]
+                                        var b = a - 1
+                                        while b >= 0 && (hd[b] > d || (hd[b] == d && hi[b] > i)) {
+                                            hd[b + 1] = hd[b]; hi[b + 1] = hi[b]; b -= 1
+                                        }
+                                        hd[b + 1] = d; hi[b + 1] = i
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        result.count = n
+    }
+
+    /// Indices of all points within `radius` (inclusive) of `(qx, qy)`, ascending by index.
+    public func within(x qx: Double, y qy: Double, radius: Double) -> [Int] {
+        var out: [Int] = []
+        let r2 = radius * radius
+        func visit(_ lo: Int, _ hi: Int) {
+            if hi - lo <= KDTree.leafSize {
+                for k in lo..<hi {
+                    let dx = px[k] - qx, dy = py[k] - qy
+                    if dx * dx + dy * dy <= r2 { out.append(Int(index[k])) }
+                }
+                return
+            }
+            let mid = (lo + hi) >> 1
+            let dx = px[mid] - qx, dy = py[mid] - qy
+            if dx * dx + dy * dy <= r2 { out.append(Int(index[mid])) }
+            let diff = axis[mid] == 0 ? qx - px[mid] : qy - py[mid]
+            if diff <= 0 || diff * diff <= r2 { visit(lo, mid) }
+            if diff >= 0 || diff * diff <= r2 { visit(mid + 1, hi) }
+        }
+        visit(0, px.count)
+        return out.sorted()
+    }
+}
+
+/// The k-nearest search state: a bounded max-heap keyed by (d², index).
+private struct Search {
+    let X: UnsafeBufferPointer<Double>, Y: UnsafeBufferPointer<Double>
+    let I: UnsafeBufferPointer<Int32>, A: UnsafeBufferPointer<UInt8>
+    let hd: UnsafeMutableBufferPointer<Double>, hi: UnsafeMutableBufferPointer<Int32>
+    let k: Int, r2: Double, qx: Double, qy: Double
+    var n: Int
+
+    @inline(__always)
+    mutating func offer(_ d: Double, _ i: Int32) {
+        guard d <= r2 else { return }
+        if n < k {
+            var c = n
+            n += 1
+            while c > 0 {
+                let p = (c - 1) >> 1
+                if hd[p] > d || (hd[p] == d && hi[p] > i) { break }
+                hd[c] = hd[p]; hi[c] = hi[p]; c = p
+            }
+            hd[c] = d; hi[c] = i
+        } else {
+            if d > hd[0] || (d == hd[0] && i > hi[0]) { return }
+            var c = 0
+            while true {
+                var m = 2 * c + 1
+                if m >= n { break }
+                if m + 1 < n && (hd[m + 1] > hd[m] || (hd[m + 1] == hd[m] && hi[m + 1] > hi[m])) { m += 1 }
+                if hd[m] < d || (hd[m] == d && hi[m] < i) { break }
+                hd[c] = hd[m]; hi[c] = hi[m]; c = m
+            }
+            hd[c] = d; hi[c] = i
+        }
+    }
+
+    @inline(__always)
+    var bound: Double { n < k ? r2 : hd[0] }
+
+    mutating func visit(_ lo: Int, _ hi: Int) {
+        if hi - lo <= KDTree.leafSize {
+            for j in lo..<hi {
+                let dx = X[j] - qx, dy = Y[j] - qy
+                offer(dx * dx + dy * dy, I[j])
+            }
+            return
+        }
+        let mid = (lo + hi) >> 1
+        let diff = A[mid] == 0 ? qx - X[mid] : qy - Y[mid]
+        let dx = X[mid] - qx, dy = Y[mid] - qy
+        offer(dx * dx + dy * dy, I[mid])
+        if diff <= 0 {
+            visit(lo, mid)
+            if diff * diff <= bound { visit(mid + 1, hi) }
+        } else {
+            visit(mid + 1, hi)
+            if diff * diff <= bound { visit(lo, mid) }
+        }
+    }
+}
+
+extension KDTree.Neighbours {
+    /// Sorts the first `count` indices ascending (insertion sort; distances are not kept in step).
+    mutating func sortIndicesAscending() {
+        let m = count
+        guard m > 1 else { return }
+        indices.withUnsafeMutableBufferPointer { ib in
+            for a in 1..<m {
+                let v = ib[a]
+                var b = a - 1
+                while b >= 0 && ib[b] > v { ib[b + 1] = ib[b]; b -= 1 }
+                ib[b + 1] = v
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import GeoTypes
+
+/// Point samples of one variable: coordinates in a projected CRS and a value per point.
+///
+/// Stored as struct-of-arrays for tight numerical loops. Several variables
+/// measured at the same points can share one ``KDTree`` (build it once from
+/// `x`, `y` and pass it to each interpolator).
+///
+/// - Units: CRS units (metres) for `x`, `y`; any unit for `values`.
+/// - Assumptions: planar coordinates; geographic (degree) coordinates give
+///   meaningless distances and must be projected first.
+/// - Edge behaviour: the initialiser rejects NaN/infinite coordinates or values
+///   (drop nodata before building a set); coincident points are allowed here, see
+///   ``mergingDuplicates(tolerance:)``.
+public struct SampleSet: Sendable, Hashable {
+    public private(set) var x: [Double]
+    public private(set) var y: [Double]
+    public private(set) var values: [Double]
+    /// Optional sample identifiers (for messages); `nil` means "use the index".
+    public private(set) var ids: [String]?
+
+    public var count: Int { values.count }
+    public var isEmpty: Bool { values.isEmpty }
+
+    /// Creates a validated sample set.
+    /// - Throws: ``GeostatError/mismatchedLengths(x:y:values:ids:)``, ``GeostatError/nonFiniteSample(index:id:)``.
+    public init(x: [Double], y: [Double], values: [Double], ids: [String]? = nil) throws(GeostatError) {
+        guard x.count == y.count, x.count == values.count, ids.map({ $0.count == x.count }) ?? true else {
+            throw .mismatchedLengths(x: x.count, y: y.count, values: values.count, ids: ids?.count)
+        }
+        for i in x.indices where !(x[i].isFinite && y[i].isFinite && values[i].isFinite) {
+            throw .nonFiniteSample(index: i, id: ids?[i])
+        }
+        self.x = x; self.y = y; self.values = values; self.ids = ids
+    }
+
+    /// Creates a validated sample set from coordinates.
+    public init(coordinates: [Coordinate], values: [Double], ids: [String]? = nil) throws(GeostatError) {
+        try self.init(x: coordinates.map(\.x), y: coordinates.map(\.y), values: values, ids: ids)
+    }
+
+    /// The identifier of sample `i`: its id, or `#i`.
+    public func id(_ i: Int) -> String { ids?[i] ?? "#\(i)" }
+
+    public func coordinate(_ i: Int) -> Coordinate { Coordinate(x: x[i], y: y[i]) }
+
+    /// The same points with other values (e.g. another metal), validated.
+    public func withValues(_ v: [Double]) throws(GeostatError) -> SampleSet {
+        try SampleSet(x: x, y: y, values: v, ids: ids)
+    }
+
+    /// The subset at `indices` (in that order).
+    public func subset(_ indices: [Int]) -> SampleSet {
+        var s = self
+        s.x = indices.map { x[$0] }; s.y = indices.map { y[$0] }; s.values = indices.map { values[$0] }
+        s.ids = ids.map { ids in indices.map { ids[$0] } }
+        return s
+    }
+
+    /// Mean and (population) variance of the values.
+    public var meanAndVariance: (mean: Double, variance: Double) {
+        guard !values.isEmpty else { return (.nan, .nan) }
+        let m = values.reduce(0, +) / Double(count)
+        let v = values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(count)
+        return (m, v)
+    }
+
+    /// Bounding box of the sample locations, or `nil` when empty.
+    public var extent: Extent? {
+        guard !x.isEmpty else { return nil }
+        return Extent(minX: x.min()!, minY: y.min()!, maxX: x.max()!, maxY: y.max()!)
+    }
+
+    /// A group of coincident samples replaced by one.
+    public struct MergedGroup: Hashable, Sendable {
+        /// Indices (into the original set, ascending) of the samples merged; the first one's location is kept.
+        public var indices: [Int]
+        /// Their ids (or `#index`), for a warning message.
+        public var ids: [String]
+        /// The mean value that replaced them.
+        public var meanValue: Double
+    }
+
+    /// Replaces each group of samples closer than `tolerance` (inclusive; 0 = identical
+    /// coordinates) by one sample at the first one's location with the mean value.
+    ///
+    /// Kriging with coincident samples gives a singular system (gstat stops with
+    /// "covariance matrix singular"); merge them first and warn the user naming the
+    /// returned groups. Groups are formed greedily in index order (sample i absorbs every
+    /// not-yet-merged sample within `tolerance` of it), so the result is deterministic.
+    ///
+    /// - Returns: the merged set (original order, merged samples at their first index) and the groups.
+    public func mergingDuplicates(tolerance: Double = 0) -> (samples: SampleSet, merged: [MergedGroup]) {
+        let tree = KDTree(x: x, y: y)
+        var taken = [Bool](repeating: false, count: count)
+        var keep: [Int] = []
+        var newValues: [Double] = []
+        var groups: [MergedGroup] = []
+        for i in 0..<count where !taken[i] {
+            let near = tree.within(x: x[i], y: y[i], radius: max(tolerance, 0)).filter { !taken[$0] }
+            for j in near { taken[j] = true }
+            keep.append(i)
+            if near.count > 1 {
+                let m = near.reduce(0.0) { $0 + values[$1] } / Double(near.count)
+                newValues.append(m)
+                groups.append(MergedGroup(indices: near, ids: near.map { id($0) }, meanValue: m))
+            } else {
+                newValues.append(values[i])
+            }
+        }
+        var s = subset(keep)
+        s.values = newValues
+        return (s, groups)
+    }
+}

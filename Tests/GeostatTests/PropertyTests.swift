@@ -1,0 +1,231 @@
+import Foundation
+import GeoTypes
+import Testing
+@testable import Geostat
+
+@Suite("Properties on seeded random inputs")
+struct PropertyTests {
+    static let model = VariogramModel([.init(.nugget, partialSill: 0.2), .init(.exponential, partialSill: 1.1, range: 1800)])
+    static let noNugget = VariogramModel([.init(.spherical, partialSill: 1.3, range: 2500)])
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func kdTreeMatchesBruteForce(seed: UInt64) {
+        // Integer coordinates on a coarse lattice: many exact distance ties.
+        var rng = SplitMix64(seed: seed)
+        let n = 300
+        let x = (0..<n).map { _ in Double(rng.nextInt(below: 40)) }, y = (0..<n).map { _ in Double(rng.nextInt(below: 40)) }
+        let tree = KDTree(x: x, y: y)
+        var nb = KDTree.Neighbours(capacity: 17)
+        for _ in 0..<200 {
+            let qx = Double(rng.nextInt(below: 80)) / 2 - 0.5, qy = Double(rng.nextInt(below: 80)) / 2 - 0.5
+            let r = [Double.infinity, 3, 7.5][rng.nextInt(below: 3)]
+            tree.nearest(x: qx, y: qy, k: 17, radius: r, into: &nb)
+            let brute = (0..<n).map { i -> (Double, Int) in
+                let dx = x[i] - qx, dy = y[i] - qy
+                return (dx * dx + dy * dy, i)
+            }.filter { $0.0 <= r * r }.sorted { $0 < $1 }.prefix(17)
+            #expect(nb.count == brute.count)
+            #expect((0..<nb.count).map { Int(nb.indices[$0]) } == brute.map(\.1))
+            #expect((0..<nb.count).map { nb.squaredDistances[$0] } == brute.map(\.0))
+        }
+        let within = tree.within(x: 10, y: 10, radius: 4)
+        let expected = (0..<n).filter { (i: Int) -> Bool in
+            let dx: Double = x[i] - 10, dy: Double = y[i] - 10
+            return dx * dx + dy * dy <= 16
+        }
+        #expect(within == expected)
+    }
+
+    @Test func idwStaysWithinRangeAndIsExactAtSamples() throws {
+        let s = randomSamples(count: 250, seed: 11)
+        let lo = s.values.min()!, hi = s.values.max()!
+        for nb in [Neighbourhood.global, try .nearest(12, radius: 2000, minPoints: 1)] {
+            for power in [1.0, 2, 3.5] {
+                let idw = try InverseDistanceWeighting(samples: s, power: power, neighbourhood: nb,
+                                                       anisotropy: power == 3.5 ? try Anisotropy(angle: 40, ratio: 0.6) : nil)
+                var rng = SplitMix64(seed: 5)
+                for _ in 0..<300 {
+                    let e = idw.predict(at: Coordinate(x: 500_000 + rng.nextUniform() * 10_000, y: 4_000_000 + rng.nextUniform() * 8_000))
+                    if e.prediction.isFinite { #expect(e.prediction >= lo && e.prediction <= hi) }
+                }
+                for i in stride(from: 0, to: s.count, by: 7) {
+                    #expect(idw.predict(at: s.coordinate(i)).prediction == s.values[i])
+                }
+            }
+        }
+    }
+
+    @Test func krigingWithoutNuggetIsExactAndVariancesAreNonNegative() throws {
+        let s = randomSamples(count: 200, seed: 12)
+        for nb in [Neighbourhood.global, try .nearest(16)] {
+            for model in [Self.noNugget, Self.model] {
+                let ok = try OrdinaryKriging(samples: s, model: model, neighbourhood: nb)
+                for i in stride(from: 0, to: s.count, by: 5) {
+                    // Exact interpolator at the data (also with a nugget: γ(0) = 0, as gstat).
+                    let e = ok.predict(at: s.coordinate(i))
+                    #expect(abs(e.prediction - s.values[i]) < 1e-9 * max(1, abs(s.values[i])))
+                    #expect(e.variance >= 0 && e.variance < 1e-9)
+                }
+                var rng = SplitMix64(seed: 99)
+                for _ in 0..<200 {
+                    let e = ok.predict(at: Coordinate(x: 499_000 + rng.nextUniform() * 12_000, y: 3_999_000 + rng.nextUniform() * 10_000))
+                    #expect(e.variance >= 0)
+                    #expect(e.variance <= model.sill * 2)
+                    #expect(e.prediction.isFinite)
+                }
+            }
+        }
+    }
+
+    /// Every method, thread count and block size gives the same bits.
+    @Test func gridResultsAreBitIdenticalAcrossThreadsAndBlocks() throws {
+        let s = randomSamples(count: 180, seed: 13)
+        let pos = try s.withValues(s.values.map { exp($0 / 5) })
+        let grid = try GridSpec(minX: 499_500, maxY: 4_008_400, cellWidth: 230, cellHeight: 260, columns: 47, rows: 33)
+        let anis = try Anisotropy(angle: 120, ratio: 0.7)
+        let cases: [(String, any PointInterpolator)] = [
+            ("IDW global", try InverseDistanceWeighting(samples: s, power: 2, smoothing: 5)),
+            ("IDW local", try InverseDistanceWeighting(samples: s, power: 2.5, neighbourhood: try .nearest(12, radius: 1500, minPoints: 3))),
+            ("OK global", try OrdinaryKriging(samples: s, model: Self.model)),
+            ("OK local anis", try OrdinaryKriging(samples: s, model: VariogramModel(Self.model.components, anisotropy: anis),
+                                                  neighbourhood: try .nearest(16, radius: 2500, minPoints: 4))),
+            ("LOK local", try LognormalKriging(samples: pos, logModel: Self.model, neighbourhood: try .nearest(10), threshold: 8)),
+        ]
+        for (label, interp) in cases {
+            try checkBits(interp, grid: grid, label: label)
+        }
+    }
+
+    func checkBits<I: PointInterpolator>(_ interp: I, grid: GridSpec, label: String) throws {
+        func bits(_ b: RowBlock<Double>) -> [UInt64] {
+            b.prediction.map(\.bitPattern) + (b.variance ?? []).map(\.bitPattern) + (b.exceedance ?? []).map(\.bitPattern)
+        }
+        let reference: RowBlock<Double> = try GridInterpolation.run(interp, grid: grid, as: Double.self, threads: 1, blockRows: grid.rows)
+        // Against a plain per-cell loop with a fresh workspace per cell (no factor reuse at all).
+        var direct: [Double] = []
+        for r in 0..<grid.rows {
+            for c in 0..<grid.columns { direct.append(interp.predict(at: Coordinate(x: grid.centerX(column: c), y: grid.centerY(row: r))).prediction) }
+        }
+        #expect(reference.prediction.map(\.bitPattern) == direct.map(\.bitPattern), "\(label): reuse vs fresh")
+        for threads in [1, 2, 8] {
+            for blockRows in [1, 7, 64] {
+                var rowsSeen = 0
+                var pred: [Double] = [], vari: [Double] = [], exc: [Double] = []
+                try GridInterpolation.run(interp, grid: grid, as: Double.self, threads: threads, blockRows: blockRows,
+                                          blocksInFlight: 3) { (b: RowBlock<Double>) in
+                    #expect(b.firstRow == rowsSeen, "\(label): blocks out of order")
+                    rowsSeen += b.rowCount
+                    pred += b.prediction; vari += b.variance ?? []; exc += b.exceedance ?? []
+                }
+                let got = RowBlock<Double>(firstRow: 0, rowCount: rowsSeen, columns: grid.columns, prediction: pred,
+                                           variance: vari.isEmpty ? nil : vari, exceedance: exc.isEmpty ? nil : exc)
+                #expect(rowsSeen == grid.rows)
+                #expect(bits(got) == bits(reference), "\(label): threads \(threads), blockRows \(blockRows)")
+            }
+        }
+        let f: RowBlock<Float> = try GridInterpolation.run(interp, grid: grid, as: Float.self, threads: 2, blockRows: 5)
+        #expect(f.prediction.map(\.bitPattern) == reference.prediction.map { Float($0).bitPattern }, "\(label): Float32 output")
+    }
+
+    /// Lognormal OK back-transform is unbiased on simulated lognormal fields, while exp(Ŷ) is not.
+    @Test func lognormalBackTransformIsUnbiased() throws {
+        let model = VariogramModel([.init(.nugget, partialSill: 0.1), .init(.exponential, partialSill: 0.9, range: 1500)])
+        let nTrain = 150, nTest = 100, n = nTrain + nTest, reps = 40
+        var corrected: [Double] = [], naive: [Double] = []
+        var rng = SplitMix64(seed: 2024)
+        for _ in 0..<reps {
+            let x = (0..<n).map { _ in rng.nextUniform() * 10_000 }, y = (0..<n).map { _ in rng.nextUniform() * 8_000 }
+            // Cholesky of the covariance (nugget on the diagonal) → Gaussian field Y = 2 + L ε.
+            var L = [Double](repeating: 0, count: n * n)
+            for i in 0..<n {
+                for j in 0...i {
+                    let dx = x[i] - x[j], dy = y[i] - y[j]
+                    L[i * n + j] = i == j ? model.sill : model.covariance((dx * dx + dy * dy).squareRoot())
+                }
+            }
+            let ok = L.withUnsafeMutableBufferPointer { KrigingFactor.cholesky($0.baseAddress!, n: n, stride: n) }
+            #expect(ok)
+            let eps = (0..<n).map { _ in rng.nextGaussian() }
+            let z = (0..<n).map { i in exp(2 + (0...i).reduce(0.0) { $0 + L[i * n + $1] * eps[$1] }) }
+            let train = try SampleSet(x: Array(x[0..<nTrain]), y: Array(y[0..<nTrain]), values: Array(z[0..<nTrain]))
+            let lok = try LognormalKriging(samples: train, logModel: model)
+            var sc = 0.0, sn = 0.0
+            for i in nTrain..<n {
+                let e = lok.predict(at: Coordinate(x: x[i], y: y[i]))
+                sc += z[i] - e.prediction
+                sn += z[i] - exp(e.logPrediction)
+            }
+            corrected.append(sc / Double(nTest)); naive.append(sn / Double(nTest))
+        }
+        func tStat(_ v: [Double]) -> Double {
+            let m = v.reduce(0, +) / Double(v.count)
+            let sd = (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot()
+            return m / (sd / Double(v.count).squareRoot())
+        }
+        let tc = tStat(corrected), tn = tStat(naive)
+        print("lognormal back-transform: mean error / standard error = \(tc) (corrected), \(tn) (naive exp(Ŷ))")
+        #expect(abs(tc) < 2.6)  // mean error within its standard error band (≈ 99 %)
+        #expect(tn > 3)  // the naive back-transform underestimates
+    }
+
+    @Test func exceedanceProbabilityFollowsConditionalLognormal() throws {
+        let s = randomSamples(count: 100, seed: 21)
+        let pos = try s.withValues(s.values.map { exp($0 / 4) })
+        let t = 12.0
+        let lok = try LognormalKriging(samples: pos, logModel: Self.model, threshold: t)
+        var rng = SplitMix64(seed: 3)
+        for _ in 0..<50 {
+            let c = Coordinate(x: 500_000 + rng.nextUniform() * 10_000, y: 4_000_000 + rng.nextUniform() * 8_000)
+            let e = lok.predict(at: c)
+            let expected = 1 - SpecialFunctions.normalCDF((log(t) - e.logPrediction) / e.variance.squareRoot())
+            #expect(abs(e.exceedance - expected) < 1e-12)
+            #expect(e.exceedance >= 0 && e.exceedance <= 1)
+            // Back-transform formula with the Lagrange multiplier (convention C λ − m1 = c₀).
+            var ws = lok.kriging.makeWorkspace()
+            let k = lok.kriging.krige(x: c.x, y: c.y, workspace: &ws)
+            #expect(abs(e.prediction - exp(k.prediction + k.variance / 2 - k.lagrangeMultiplier)) < 1e-12 * e.prediction)
+        }
+        #expect(abs(SpecialFunctions.normalCDF(1.959963984540054) - 0.975) < 1e-15)
+        #expect(SpecialFunctions.normalSurvival(30) > 0)
+    }
+
+    @Test func duplicatesAreMergedAndNamed() throws {
+        let s = try SampleSet(x: [0, 100, 0, 200, 100, 300], y: [0, 0, 0, 50, 0, 300], values: [1, 2, 3, 4, 6, 5],
+                              ids: ["a", "b", "c", "d", "e", "f"])
+        let (m, groups) = s.mergingDuplicates()
+        #expect(m.count == 4)
+        #expect(groups.map(\.ids) == [["a", "c"], ["b", "e"]])
+        #expect(groups.map(\.meanValue) == [2, 4])
+        let ok = try OrdinaryKriging(samples: s, model: Self.noNugget)
+        #expect(ok.mergedDuplicates == groups)
+        let e = ok.predict(at: Coordinate(x: 0, y: 0))
+        #expect(e.prediction == 2)
+        #expect(ok.predict(at: Coordinate(x: 50, y: 20)).variance.isFinite)
+        let lok = try ok.refitted(to: s).predict(at: [Coordinate(x: 150, y: 150)])
+        #expect(lok[0].prediction.isFinite)
+    }
+
+    @Test func kFoldIsSeededAndBalanced() throws {
+        let s = randomSamples(count: 103, seed: 31)
+        let f1 = CrossValidation.foldAssignment(count: 103, folds: .kFold(10, seed: 7))
+        let f2 = CrossValidation.foldAssignment(count: 103, folds: .kFold(10, seed: 7))
+        let f3 = CrossValidation.foldAssignment(count: 103, folds: .kFold(10, seed: 8))
+        #expect(f1 == f2)
+        #expect(f1 != f3)
+        let sizes = (1...10).map { k in f1.filter { $0 == k }.count }
+        #expect(sizes.max()! - sizes.min()! <= 1)
+        let idw = try InverseDistanceWeighting(samples: s, power: 2)
+        let cv1 = try CrossValidation.run(idw, folds: .kFold(10, seed: 7), threads: 1)
+        let cv2 = try CrossValidation.run(idw, folds: .kFold(10, seed: 7), threads: 3)
+        #expect(cv1.predicted.map(\.bitPattern) == cv2.predicted.map(\.bitPattern))
+        #expect(cv1.statistics.meanSquaredDeviationRatio.isNaN)
+        #expect(cv1.statistics.rootMeanSquaredError > 0 && cv1.statistics.correlation > 0.5)
+        #expect(zip(cv1.residuals, zip(s.values, cv1.predicted)).allSatisfy { $0 == $1.0 - $1.1 })
+        let ok = try OrdinaryKriging(samples: s, model: Self.model, neighbourhood: try .nearest(20))
+        let cvk = try CrossValidation.run(ok, folds: .kFold(5, seed: 1))
+        #expect(cvk.statistics.meanSquaredDeviationRatio > 0.2 && cvk.statistics.meanSquaredDeviationRatio < 5)
+        let lok = try LognormalKriging(samples: s.withValues(s.values.map { exp($0 / 4) }), logModel: Self.model)
+        let cvl = try CrossValidation.run(lok, folds: .leaveOneOut)
+        #expect(cvl.statistics.count == 103 && cvl.statistics.meanSquaredDeviationRatio.isFinite)
+    }
+}
