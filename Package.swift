@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "soilmap",
             dependencies: [
-                "SoilMapKit",
+                "SoilMapKit", "GeoIO", "Geostat", "Standards",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

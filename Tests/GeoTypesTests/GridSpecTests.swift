@@ -45,3 +45,20 @@ struct GridSpecTests {
         #expect(abs(AreaUnit.mu.squareMetres - 666.6666666666666) < 1e-9)
     }
 }
+
+@Suite("Point in polygon")
+struct PointInPolygonTests {
+    @Test("Inside, outside, in a hole, in a second part")
+    func cases() {
+        let outer = LinearRing(closing: [Coordinate(0, 0), Coordinate(10, 0), Coordinate(10, 10), Coordinate(0, 10)])
+        let hole = LinearRing(closing: [Coordinate(4, 4), Coordinate(6, 4), Coordinate(6, 6), Coordinate(4, 6)])
+        let p = Polygon(exterior: outer, holes: [hole])
+        #expect(p.contains(Coordinate(1, 1)))
+        #expect(!p.contains(Coordinate(5, 5)))
+        #expect(!p.contains(Coordinate(11, 5)))
+        let second = Polygon(exterior: LinearRing(closing: [Coordinate(20, 0), Coordinate(30, 0), Coordinate(25, 8)]))
+        let m = Geometry.multiPolygon(MultiPolygon([p, second]))
+        #expect(m.contains(Coordinate(25, 2)))
+        #expect(!m.contains(Coordinate(15, 2)))
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import GeoIO
+import Standards
+
+/// A standard chosen by name or a user threshold CSV.
+public enum StandardChoice: Sendable, Equatable {
+    case gb15618, gb36600Class1, gb36600Class2
+    case csv(path: String)
+
+    /// Parses `gb15618`, `gb36600-1`, `gb36600-2` or the path of a threshold CSV.
+    public init(_ s: String) {
+        switch s.lowercased() {
+        case "gb15618", "gb15618-2018": self = .gb15618
+        case "gb36600-1", "gb36600-class1", "gb36600_1": self = .gb36600Class1
+        case "gb36600-2", "gb36600-class2", "gb36600_2": self = .gb36600Class2
+        default: self = .csv(path: s)
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .gb15618: return "GB 15618-2018"
+        case .gb36600Class1: return "GB 36600-2018 class 1 land"
+        case .gb36600Class2: return "GB 36600-2018 class 2 land"
+        case .csv(let p): return p
+        }
+    }
+
+    /// Loads the threshold table.
+    public func table() throws -> ThresholdTable {
+        switch self {
+        case .gb15618: return .gb15618()
+        case .gb36600Class1: return .gb36600(class: .class1)
+        case .gb36600Class2: return .gb36600(class: .class2)
+        case .csv(let path):
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw InputError(.fileNotFound, path: path, "is not a standard name (gb15618, gb36600-1, gb36600-2) nor an existing threshold CSV")
+            }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw InputError(.encoding, path: path, "the threshold CSV must be UTF-8 text")
+            }
+            return try ThresholdTable(csv: text, source: path)
+        }
+    }
+
+}
+
+/// Raster specification of a class raster: UInt8 COG, nodata 0, colours and names per class.
+public func classRasterSpec(grid: GridSpec, crs: CRS?, standard: StandardKind, metadata: [String: String]) -> RasterSpec {
+    var colours: [Int: RGBA] = [:], names: [Int: String] = [:]
+    for e in SoilClass.legend(standard) {
+        colours[Int(e.code)] = RGBA(e.colour.red, e.colour.green, e.colour.blue, e.colour.alpha)
+        names[Int(e.code)] = e.label
+    }
+    return RasterSpec(grid: grid, pixelType: .uint8, crs: crs, nodata: 0, compression: .deflate, tileSize: 512,
+                      cloudOptimized: true, overviewResampling: .mode, metadata: metadata,
+                      bandDescription: "soil class", colorTable: colours, categoryNames: names)
+}
+
+/// Raster specification of a controlling-pollutant raster: 0 none, i + 1 for pollutant i.
+public func controllingRasterSpec(grid: GridSpec, crs: CRS?, pollutants: [String], metadata: [String: String]) -> RasterSpec {
+    let palette: [RGBA] = [RGBA(228, 26, 28), RGBA(55, 126, 184), RGBA(77, 175, 74), RGBA(152, 78, 163), RGBA(255, 127, 0),
+                           RGBA(166, 86, 40), RGBA(247, 129, 191), RGBA(153, 153, 153), RGBA(255, 255, 51)]
+    var colours: [Int: RGBA] = [0: RGBA(0, 0, 0, 0)], names: [Int: String] = [0: "none"]
+    for (i, p) in pollutants.enumerated() {
+        colours[i + 1] = palette[i % palette.count]
+        names[i + 1] = p
+    }
+    return RasterSpec(grid: grid, pixelType: .uint8, crs: crs, nodata: 0, compression: .deflate, tileSize: 512,
+                      cloudOptimized: true, overviewResampling: .mode, metadata: metadata,
+                      bandDescription: "controlling pollutant", colorTable: colours, categoryNames: names)
+}
+
+/// A set of single-band rasters on one grid, read together by row blocks.
+///
+/// - Throws on open: ``InputError`` when the rasters are not on the same grid and CRS
+///   (SoilMap does not resample silently: warp them with `gdalwarp -te … -tr …` first).
+public final class AlignedRasters {
+    public let names: [String]
+    public let paths: [String]
+    public let grid: GridSpec
+    public let crs: CRS?
+    private let bands: [RasterBand]
+    private let nodata: [Double?]
+
+    public init(_ named: [(name: String, path: String)]) throws {
+        precondition(!named.isEmpty)
+        var bands: [RasterBand] = []
+        var grid: GridSpec? = nil
+        var crs: CRS? = nil
+        for (i, (_, path)) in named.enumerated() {
+            let ds = try RasterDataset(path: path)
+            let g = try ds.grid()
+            if let first = grid {
+                guard g.isAligned(with: first) else {
+                    throw InputError(.badValue, path: path,
+                                     "is on a different grid (\(g)) than \(named[0].path) (\(first)); all surfaces must share one grid — resample with gdalwarp -te \(first.minX) \(first.minY) \(first.maxX) \(first.maxY) -tr \(first.cellWidth) \(first.cellHeight)")
+                }
+                let same = (crs == nil && ds.crs == nil) || (crs != nil && ds.crs != nil && crs!.isEquivalent(to: ds.crs!))
+                guard same else {
+                    throw InputError(.badValue, path: path,
+                                     "is in CRS \(ds.crs?.shortName ?? "none") but \(named[0].path) is in \(crs?.shortName ?? "none"); reproject it with gdalwarp -t_srs")
+                }
+            } else {
+                grid = g
+                crs = ds.crs
+            }
+            _ = i
+            bands.append(try ds.band(1))
+        }
+        self.names = named.map(\.name)
+        self.paths = named.map(\.path)
+        self.grid = grid!
+        self.crs = crs
+        self.bands = bands
+        self.nodata = bands.map(\.nodata)
+    }
+
+    /// Reads rows `[firstRow, firstRow + rows)` of every raster; nodata and non-finite → NaN.
+    public func readRows(_ firstRow: Int, _ rows: Int) throws -> [[Double]] {
+        try readWindow(column: 0, row: firstRow, columns: grid.columns, rows: rows)
+    }
+
+    /// Reads a window of every raster; nodata and non-finite → NaN.
+    public func readWindow(column: Int, row: Int, columns: Int, rows: Int) throws -> [[Double]] {
+        try bands.indices.map { i in
+            var v = try bands[i].read(column: column, row: row, columns: columns, rows: rows)
+            let nd = nodata[i]
+            for k in v.indices where !v[k].isFinite || v[k] == nd { v[k] = .nan }
+            return v
+        }
+    }
+}
+
+/// Converts a Standards error inside a block to an input error naming the raster cell.
+func cellError(_ e: StandardsError, grid: GridSpec, firstRow: Int, columns: Int, phPath: String?) -> Error {
+    if case let .pHOutOfRange(v, index?) = e {
+        let r = firstRow + index / columns, c = index % columns
+        return InputError(.badValue, path: phPath, location: "row \(r), column \(c)",
+                          "pH \(v) is outside 0–14; check the pH surface (units, nodata value)")
+    }
+    return e
+}
+
+/// `soilmap classify`: per-cell class and controlling pollutant from pollutant surfaces and pH.
+public struct ClassifyReport: Sendable {
+    public var grid: GridSpec
+    /// Cells per class code 0…3.
+    public var cellCounts: [Int]
+    public var warnings: [String]
+}
+
+public func runClassify(surfaces: [(name: String, path: String)], phPath: String?, phValue: Double?,
+                        standard: StandardChoice, landUse: LandUse, output: String, controllingOutput: String?,
+                        overwrite: Bool = true) throws -> ClassifyReport {
+    let table = try standard.table()
+    let classifier = try Classifier(table: table, landUse: landUse, pollutants: surfaces.map { Pollutant($0.name) })
+    var all = surfaces
+    if let phPath { all.append((name: "pH", path: phPath)) }
+    let rasters = try AlignedRasters(all)
+    if classifier.requiresPH && phPath == nil && phValue == nil {
+        throw InputError(.invalidArgument, path: nil, "\(standard.name) thresholds depend on pH: give --ph PH.tif or --ph-value 6.8")
+    }
+    let grid = rasters.grid
+    let files = OutputFiles(overwrite: overwrite)
+    let md = ["SOILMAP_VERSION": SoilMapVersion.string, "SOILMAP_STANDARD": standard.name, "SOILMAP_LAND_USE": landUse.rawValue,
+              "SOILMAP_POLLUTANTS": classifier.pollutants.map(\.name).joined(separator: ",")]
+    let cw = try RasterWriter(path: try files.temporaryPath(for: output), spec: classRasterSpec(grid: grid, crs: rasters.crs, standard: table.kind, metadata: md))
+    let ctw = try controllingOutput.map {
+        try RasterWriter(path: try files.temporaryPath(for: $0),
+                         spec: controllingRasterSpec(grid: grid, crs: rasters.crs, pollutants: classifier.pollutants.map(\.name), metadata: md))
+    }
+    var counts = [Int](repeating: 0, count: 4)
+    let blockRows = 256
+    var row = 0
+    while row < grid.rows {
+        let n = min(blockRows, grid.rows - row)
+        var data = try rasters.readRows(row, n)
+        let pH: PHInput<Double>
+        if phPath != nil { pH = .perCell(data.removeLast()) } else if let phValue { pH = .constant(phValue) } else { pH = .notGiven }
+        let block: ClassifiedBlock
+        do { block = try classifier.classify(block: data, pH: pH) } catch {
+            throw cellError(error, grid: grid, firstRow: row, columns: grid.columns, phPath: phPath)
+        }
+        for k in block.classes { counts[Int(k)] += 1 }
+        try cw.write(rows: block.classes)
+        try ctw?.write(rows: block.controlling)
+        row += n
+    }
+    try cw.close()
+    try ctw?.close()
+    try files.commit()
+    return ClassifyReport(grid: grid, cellCounts: counts, warnings: [])
+}

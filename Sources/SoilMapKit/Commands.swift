@@ -1,0 +1,165 @@
+import Foundation
+import GeoIO
+import Geostat
+import Zonal
+
+/// Where samples come from and how to read them (shared by interpolate, variogram, cv).
+public struct SampleSource: Sendable {
+    public var path: String
+    public var field: String
+    public var layer: String?
+    public var xField: String?
+    public var yField: String?
+    public var sourceCRS: String?
+    public var targetCRS: String?
+    public var idField: String?
+    public var belowDetection: BelowDetectionRule = .half
+
+    public init(path: String, field: String) {
+        self.path = path
+        self.field = field
+    }
+
+    /// Reads the table and the variable's samples, collecting warnings.
+    public func load(method: InterpolationMethod, warnings: inout [String]) throws -> (SampleTable, VariableSamples) {
+        let reader = SampleReader(path: path, layer: layer, xField: xField, yField: yField,
+                                  sourceCRS: try sourceCRS.map(CRS.init), idField: idField)
+        let table = try reader.read(targetCRS: try targetCRS.map(CRS.init))
+        warnings += table.warnings
+        let v = try variableSamples(table, field: field, method: method, rule: belowDetection, warnings: &warnings)
+        return (table, v)
+    }
+}
+
+/// What `soilmap interpolate` did, for the caller to print.
+public struct InterpolateReport: Sendable {
+    public var sampleCount: Int
+    public var crs: CRS?
+    public var grid: GridSpec?
+    public var variogram: FittedVariogram?
+    public var warnings: [String]
+}
+
+/// The target of an interpolation: a grid (extent + resolution or size) or point locations.
+public enum InterpolationTarget: Sendable {
+    case grid(extent: Extent, resolution: (Double, Double)?, size: (Int, Int)?, outputs: GridOutputs, mask: String?)
+    case locations(path: String, output: String)
+}
+
+/// `soilmap interpolate`: samples → surface rasters (or predictions at locations).
+///
+/// Outputs are written under temporary names and renamed only when all succeeded.
+public func runInterpolate(source: SampleSource, settings: InterpolationSettings, target: InterpolationTarget,
+                           threshold: Double? = nil, assignCRS: String? = nil, threads: Int,
+                           overwrite: Bool = true) throws -> InterpolateReport {
+    var warnings: [String] = []
+    let (table, v) = try source.load(method: settings.method, warnings: &warnings)
+    var fitted: FittedVariogram? = nil
+    var model: VariogramModel? = nil
+    if settings.method != .idw {
+        let f = try fitVariogram(v, settings: settings)
+        fitted = f
+        model = f.model
+    }
+    let interp = try makeInterpolator(v, settings: settings, variogram: model, threshold: threshold)
+    let crs = try table.crs ?? assignCRS.map(CRS.init)
+    let files = OutputFiles(overwrite: overwrite)
+    var report = InterpolateReport(sampleCount: v.samples.count, crs: crs, grid: nil, variogram: fitted, warnings: warnings)
+    switch target {
+    case let .grid(extent, resolution, size, outputs, maskPath):
+        let grid: GridSpec
+        if let (w, h) = resolution {
+            grid = try GridSpec(extent: extent, cellWidth: w, cellHeight: h)
+        } else if let (c, r) = size {
+            grid = try GridSpec(extent: extent, columns: c, rows: r)
+        } else {
+            throw InputError(.invalidArgument, path: nil, "give the grid resolution (--tr XRES YRES) or size (--outsize COLS ROWS)")
+        }
+        report.grid = grid
+        var mask: [Bool]? = nil
+        if let maskPath {
+            let polys = try PolygonLayer.read(path: maskPath)
+            report.warnings += polys.warnings
+            var geoms = polys.items.map(\.geometry)
+            if let mc = polys.crs, let crs, !mc.isEquivalent(to: crs) {
+                let t = try Transformer(from: mc, to: crs)
+                geoms = try geoms.map { try t.transform($0) }
+            }
+            mask = coverageMask(of: geoms.flatMap(\.polygons), on: grid)
+        }
+        let tmp = GridOutputs(prediction: try files.temporaryPath(for: outputs.prediction),
+                              variance: try outputs.variance.map(files.temporaryPath),
+                              exceedance: try outputs.exceedance.map(files.temporaryPath))
+        var md = ["SOILMAP_VERSION": SoilMapVersion.string, "SOILMAP_FIELD": source.field,
+                  "SOILMAP_METHOD": settings.method.rawValue, "SOILMAP_SAMPLES": String(v.samples.count)]
+        if let model { md["SOILMAP_VARIOGRAM"] = model.description + (settings.method == .lok ? " (log scale)" : "") }
+        if settings.method == .idw { md["SOILMAP_IDW_POWER"] = String(settings.power) }
+        if let t = threshold { md["SOILMAP_THRESHOLD"] = String(t) }
+        try interpolateToRasters(interp, grid: grid, crs: crs, outputs: tmp, mask: mask, threads: threads,
+                                 metadata: md, description: source.field)
+    case let .locations(path, output):
+        let locReader = SampleReader(path: path, sourceCRS: nil)
+        let locs = try locReader.read(targetCRS: table.crs)
+        report.warnings += locs.warnings
+        let est = interp.predict(at: locs.coordinates)
+        var t = ResultTable(fields: locs.source.fields + [FieldDefinition("prediction", .real)]
+                            + (settings.method == .idw ? [] : [FieldDefinition("variance", .real)]))
+        for (i, e) in est.enumerated() {
+            var row = locs.source.rows[i]
+            row.append(e.prediction.isFinite ? .real(e.prediction) : .null)
+            if settings.method != .idw { row.append(e.variance.isFinite ? .real(e.variance) : .null) }
+            t.rows.append(row)
+        }
+        try t.writeCSV(to: try files.temporaryPath(for: output))
+    }
+    try files.commit()
+    return report
+}
+
+/// `soilmap cv`: cross-validation of a method on the samples of one variable.
+public struct CVReport: Sendable {
+    public var variable: VariableSamples
+    public var result: CrossValidation.Result
+    public var variogram: FittedVariogram?
+    public var warnings: [String]
+
+    /// Residuals table: id, x, y, observed, predicted, variance, residual, zscore, fold.
+    public var residualTable: ResultTable {
+        var t = ResultTable(fields: ["id", "x", "y"].map { FieldDefinition($0, $0 == "id" ? .string : .real) }
+                            + ["observed", "predicted", "variance", "residual", "zscore"].map { FieldDefinition($0, .real) }
+                            + [FieldDefinition("fold", .integer)])
+        let s = variable.samples
+        for i in 0..<s.count {
+            let r = result
+            let z = r.variance[i] > 0 ? r.residuals[i] / r.variance[i].squareRoot() : .nan
+            func num(_ d: Double) -> AttributeValue { d.isFinite ? .real(d) : .null }
+            t.rows.append([.string(s.id(i)), .real(s.x[i]), .real(s.y[i]), num(r.observed[i]), num(r.predicted[i]),
+                           num(r.variance[i]), num(r.residuals[i]), num(z), .integer(Int64(r.folds[i]))])
+        }
+        return t
+    }
+
+    /// The statistics as JSON: n, me, mae, rmse, msdr (kriging), correlation, method.
+    public func statisticsJSON(method: InterpolationMethod) -> [String: JSONValue] {
+        let st = result.statistics
+        var o: [String: JSONValue] = [
+            "n": .int(Int64(st.count)), "missing": .int(Int64(st.missingCount)),
+            "me": .number(st.meanError), "mae": .number(st.meanAbsoluteError), "rmse": .number(st.rootMeanSquaredError),
+            "correlation": st.correlation.isFinite ? .number(st.correlation) : .null, "method": .string(method.rawValue),
+        ]
+        if method != .idw { o["msdr"] = st.meanSquaredDeviationRatio.isFinite ? .number(st.meanSquaredDeviationRatio) : .null }
+        if let m = variogram?.model { o["variogram"] = .string(m.description) }
+        return o
+    }
+}
+
+public func runCrossValidation(source: SampleSource, settings: InterpolationSettings, folds: CrossValidation.Folds,
+                               threads: Int) throws -> CVReport {
+    var warnings: [String] = []
+    let (_, v) = try source.load(method: settings.method, warnings: &warnings)
+    var fitted: FittedVariogram? = nil
+    if settings.method != .idw { fitted = try fitVariogram(v, settings: settings) }
+    let interp = try makeInterpolator(v, settings: settings, variogram: fitted?.model)
+    let result = try CrossValidation.run(interp, folds: folds, threads: threads)
+    return CVReport(variable: v, result: result, variogram: fitted, warnings: warnings)
+}

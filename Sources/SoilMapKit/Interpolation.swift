@@ -1,0 +1,207 @@
+import Foundation
+import GeoIO
+import Geostat
+import Zonal
+
+/// Interpolation methods offered to users.
+public enum InterpolationMethod: String, Sendable, CaseIterable, Codable {
+    /// Inverse distance weighting.
+    case idw
+    /// Ordinary kriging.
+    case ok
+    /// Lognormal (ordinary) kriging with the unbiased back-transform.
+    case lok
+}
+
+/// Which variogram model to use for kriging.
+public enum ModelChoice: Sendable, Equatable {
+    /// Fit nugget + each of Sph, Exp, Gau, Matérn and keep the smallest weighted SSE.
+    case auto
+    /// Fit nugget + this structure.
+    case fit(VariogramComponent.Kind)
+    /// Use this model as given (no fitting).
+    case fixed(VariogramModel)
+
+    /// Parses `sph`, `exp`, `gau`, `mat` (with `kappa`) or `auto`.
+    public static func parse(_ s: String, kappa: Double?) throws -> ModelChoice {
+        switch s.lowercased() {
+        case "auto": return .auto
+        case "sph", "spherical": return .fit(.spherical)
+        case "exp", "exponential": return .fit(.exponential)
+        case "gau", "gaussian": return .fit(.gaussian)
+        case "mat", "matern", "matérn": return .fit(.matern(kappa: kappa ?? 0.5))
+        default:
+            throw InputError(.invalidArgument, path: nil, "unknown variogram model '\(s)'; choose sph, exp, gau, mat or auto")
+        }
+    }
+}
+
+/// Everything that defines how one variable is interpolated.
+public struct InterpolationSettings: Sendable, Equatable {
+    public var method: InterpolationMethod
+    public var power: Double = 2
+    public var smoothing: Double = 0
+    public var maxPoints: Int?
+    public var minPoints: Int = 1
+    public var radius: Double?
+    public var model: ModelChoice = .auto
+    public var anisotropy: Anisotropy?
+    /// Empirical-variogram cutoff and lag width (gstat defaults when nil).
+    public var cutoff: Double?
+    public var width: Double?
+
+    public init(method: InterpolationMethod) { self.method = method }
+
+    public func neighbourhood() throws -> Neighbourhood {
+        try Neighbourhood(maxPoints: maxPoints, radius: radius ?? .infinity, minPoints: minPoints)
+    }
+}
+
+/// A fitted variogram with the sample variogram it was fitted to.
+public struct FittedVariogram: Sendable {
+    public var empirical: EmpiricalVariogram
+    public var model: VariogramModel
+    /// Weighted SSE of the fit (nil for a model given by the user).
+    public var weightedSSE: Double?
+    /// Every candidate tried by `auto`, with its weighted SSE.
+    public var candidates: [VariogramFit.Result]
+    /// Whether the values were log-transformed (lognormal kriging).
+    public var logScale: Bool
+}
+
+/// Sample values of one variable, ready for Geostat.
+public struct VariableSamples: Sendable {
+    public var name: String
+    public var samples: SampleSet
+    /// Row indices (into the sample table) of each sample used.
+    public var rows: [Int]
+}
+
+/// Builds the sample set of `field`: parsed values, below-detection rule, duplicates merged.
+///
+/// - Throws: ``InputError`` for bad values (naming row and column); for `lok`, a value ≤ 0
+///   names the sample and suggests a positive replacement.
+public func variableSamples(_ table: SampleTable, field: String, method: InterpolationMethod,
+                            rule: BelowDetectionRule = .half, allowNegative: Bool = false,
+                            warnings: inout [String]) throws -> VariableSamples {
+    let (rows, values) = try table.values(of: field, rule: rule, allowNegative: allowNegative, warnings: &warnings)
+    guard !rows.isEmpty else {
+        throw InputError(.badValue, path: table.path, "column '\(field)' has no values")
+    }
+    if method == .lok, let i = values.firstIndex(where: { !($0 > 0) }) {
+        throw InputError(.badValue, path: table.path, location: "\(table.labels[rows[i]]), column '\(field)'",
+                         "value \(values[i]) ≤ 0 cannot be log-transformed for lognormal kriging; use --method ok, or write non-detects as <DL so they get a positive value")
+    }
+    var set = try SampleSet(coordinates: rows.map { table.coordinates[$0] }, values: values, ids: rows.map { table.ids[$0] })
+    let (merged, groups) = set.mergingDuplicates()
+    var keptRows = rows
+    if !groups.isEmpty {
+        let dropped = Set(groups.flatMap { $0.indices.dropFirst() })
+        keptRows = rows.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+        let names = groups.prefix(5).map { "\($0.ids.joined(separator: "+")) → mean \(String(format: "%g", $0.meanValue))" }
+        warnings.append("\(field): \(groups.count) group(s) of samples at the same location were merged by their mean: \(names.joined(separator: "; "))\(groups.count > 5 ? "; …" : "")")
+        set = merged
+    }
+    return VariableSamples(name: field, samples: set, rows: keptRows)
+}
+
+/// Computes the sample variogram and fits (or takes) the model, on log values for `lok`.
+public func fitVariogram(_ v: VariableSamples, settings: InterpolationSettings) throws -> FittedVariogram {
+    let log = settings.method == .lok
+    let s = log ? try v.samples.withValues(v.samples.values.map { Foundation.log($0) }) : v.samples
+    let emp = try EmpiricalVariogram.compute(s, cutoff: settings.cutoff, width: settings.width,
+                                             direction: nil)
+    switch settings.model {
+    case .fixed(let m):
+        return FittedVariogram(empirical: emp, model: m, weightedSSE: nil, candidates: [], logScale: log)
+    case .auto:
+        let r = try VariogramFit.auto(emp, anisotropy: settings.anisotropy)
+        return FittedVariogram(empirical: emp, model: r.best.model, weightedSSE: r.best.weightedSSE, candidates: r.candidates, logScale: log)
+    case .fit(let kind):
+        let r = try VariogramFit.auto(emp, kinds: [kind], anisotropy: settings.anisotropy)
+        return FittedVariogram(empirical: emp, model: r.best.model, weightedSSE: r.best.weightedSSE, candidates: r.candidates, logScale: log)
+    }
+}
+
+/// The interpolator for a variable; `variogram` is required for kriging.
+public func makeInterpolator(_ v: VariableSamples, settings: InterpolationSettings, variogram: VariogramModel?,
+                             threshold: Double? = nil) throws -> any PointInterpolator {
+    let nb = try settings.neighbourhood()
+    switch settings.method {
+    case .idw:
+        return try InverseDistanceWeighting(samples: v.samples, power: settings.power, smoothing: settings.smoothing,
+                                            neighbourhood: nb, anisotropy: settings.anisotropy)
+    case .ok:
+        guard let variogram else { preconditionFailure("kriging needs a variogram model") }
+        return try OrdinaryKriging(samples: v.samples, model: variogram, neighbourhood: nb)
+    case .lok:
+        guard let variogram else { preconditionFailure("kriging needs a variogram model") }
+        return try LognormalKriging(samples: v.samples, logModel: variogram, neighbourhood: nb, threshold: threshold)
+    }
+}
+
+/// Raster outputs of a grid interpolation.
+public struct GridOutputs: Sendable {
+    public var prediction: String
+    public var variance: String?
+    public var exceedance: String?
+    public init(prediction: String, variance: String? = nil, exceedance: String? = nil) {
+        self.prediction = prediction
+        self.variance = variance
+        self.exceedance = exceedance
+    }
+}
+
+/// Interpolates onto `grid` and streams the blocks into Float32 COGs (nodata −9999).
+///
+/// - Parameters:
+///   - mask: cells to keep (row-major, grid size); others become nodata. Nil keeps all.
+///   - metadata: written into every raster (units, method, variogram …).
+public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: GridSpec, crs: CRS?, outputs: GridOutputs,
+                                 mask: [Bool]? = nil, threads: Int, metadata: [String: String] = [:],
+                                 description: String) throws {
+    let nodata: Float = -9999
+    func spec(_ what: String) -> RasterSpec {
+        var md = metadata
+        md["SOILMAP_QUANTITY"] = what
+        return RasterSpec(grid: grid, pixelType: .float32, crs: crs, nodata: Double(nodata), compression: .deflate,
+                          tileSize: 512, cloudOptimized: true, overviewResampling: .average, metadata: md,
+                          bandDescription: "\(description) \(what)")
+    }
+    let pw = try RasterWriter(path: outputs.prediction, spec: spec("prediction"))
+    let vw = try outputs.variance.map { try RasterWriter(path: $0, spec: spec("kriging variance")) }
+    let ew = try outputs.exceedance.map { try RasterWriter(path: $0, spec: spec("exceedance probability")) }
+    func clean(_ a: [Float], firstRow: Int) -> [Float] {
+        var out = a
+        for i in out.indices {
+            if !out[i].isFinite { out[i] = nodata; continue }
+            if let mask, !mask[firstRow * grid.columns + i] { out[i] = nodata }
+        }
+        return out
+    }
+    try GridInterpolation.run(interpolator, grid: grid, as: Float.self, threads: threads, blockRows: 64) { (b: RowBlock<Float>) in
+        try pw.write(rows: clean(b.prediction, firstRow: b.firstRow))
+        if let vw {
+            guard let v = b.variance else { throw InputError(.invalidArgument, path: outputs.variance, "this method gives no variance (kriging only)") }
+            try vw.write(rows: clean(v, firstRow: b.firstRow))
+        }
+        if let ew {
+            guard let e = b.exceedance else { throw InputError(.invalidArgument, path: outputs.exceedance, "exceedance needs --method lok and --threshold") }
+            try ew.write(rows: clean(e, firstRow: b.firstRow))
+        }
+    }
+    try pw.close()
+    try vw?.close()
+    try ew?.close()
+}
+
+/// Cells of `grid` touched by any of `polygons` (exact coverage > 0), row-major.
+public func coverageMask(of polygons: [Polygon], on grid: GridSpec) -> [Bool] {
+    var mask = [Bool](repeating: false, count: grid.cellCount)
+    for p in polygons {
+        ExactCoverage.coverage(of: p, on: grid).forEachCoveredCell { r, c, f in
+            if f > 0 { mask[r * grid.columns + c] = true }
+        }
+    }
+    return mask
+}

@@ -1,0 +1,260 @@
+import Foundation
+import GeoIO
+import Standards
+import Zonal
+
+/// How a parcel's single class is decided.
+public enum ParcelRule: String, Sendable, CaseIterable, Codable {
+    /// The class of the coverage-weighted mean concentrations at the parcel's mean pH (default).
+    case mean
+    /// The class with the largest coverage-weighted share.
+    case majority
+    /// The worst class of any covered cell.
+    case worst
+}
+
+/// Where a parcel's township (zone) comes from.
+public enum ZoneSource: Sendable {
+    /// A field of the parcel layer.
+    case field(String)
+    /// Polygons (path, layer, name field): a parcel belongs to the zone containing a point on its surface.
+    case polygons(path: String, layer: String?, nameField: String)
+    case none
+}
+
+/// Settings of a parcel analysis.
+public struct ParcelSettings: Sendable {
+    public var standard: StandardChoice = .gb15618
+    /// Land-use field and its value mapping; `nil` field → `defaultLandUse` for all parcels.
+    public var landUseField: String?
+    public var landUseMapping: LandUseMapping = .chineseDefault
+    public var defaultLandUse: LandUse = .other
+    public var zones: ZoneSource = .none
+    public var rule: ParcelRule = .mean
+    public var areaMode: AreaMode = .geodesic
+    /// Field with a parcel identifier (kept in outputs); default: the feature id.
+    public var idField: String?
+    public var encoding: String?
+    public init() {}
+}
+
+/// One parcel's results.
+public struct ParcelResult: Sendable {
+    public var fid: Int64
+    public var id: String
+    public var zone: String
+    public var landUse: LandUse
+    /// Area of the parcel (m²): geodesic or planar per settings.
+    public var area: Double
+    /// Coverage-weighted mean and maximum per surface (pollutants then pH), NaN without data.
+    public var means: [Double]
+    public var maxima: [Double]
+    /// Mean exceedance probability per exceedance raster.
+    public var exceedance: [Double]
+    /// Share of the parcel's area in class 1, 2, 3 (coverage-weighted; the rest has no data).
+    public var shares: [Double]
+    /// Fraction of the parcel's covered cells that had data (all surfaces and pH).
+    public var dataFraction: Double
+    public var soilClass: SoilClass
+    /// Index of the controlling pollutant, if any.
+    public var controlling: Int?
+
+    /// Area per class 1…3 (m²) = area × share.
+    public var classAreas: [Double] { shares.map { $0 * area } }
+    /// Area with no class (no data, or outside the rasters), m².
+    public var unclassifiedArea: Double {
+        let rest = 1 - shares.reduce(0, +)
+        return rest < 1e-9 ? 0 : area * rest  // below 1e-9 it is rounding of shares that sum to 1
+    }
+}
+
+/// The whole result of a parcel analysis.
+public struct ParcelAnalysis: Sendable {
+    public var pollutants: [String]
+    public var hasPH: Bool
+    public var exceedanceNames: [String]
+    public var parcels: [ParcelResult]
+    public var source: PolygonLayer
+    public var zoneOrder: [String]
+    public var warnings: [String]
+    public var standardName: String
+    public var standardKind: StandardKind
+    public var rule: ParcelRule
+    public var areaMode: AreaMode
+}
+
+/// Classifies parcels from aligned pollutant surfaces (and pH): coverage-weighted statistics
+/// per parcel over exact cell coverage, class shares with the parcel's own land use, the
+/// parcel class by `settings.rule`, and areas.
+///
+/// - Parameters:
+///   - surfaces: pollutant name → raster path; all on one grid and CRS.
+///   - ph: pH raster path (on the same grid) or a constant pH.
+///   - exceedance: name → exceedance-probability raster (same grid), averaged per parcel.
+/// - Throws: ``InputError`` for a land-use value not in the mapping (naming the feature),
+///   a missing field, rasters on different grids; errors of the standard (pH out of range).
+public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: [(name: String, path: String)],
+                           phPath: String?, phValue: Double?, exceedance: [(name: String, path: String)] = [],
+                           settings: ParcelSettings) throws -> ParcelAnalysis {
+    let parcels = try PolygonLayer.read(path: parcelsPath, layer: layer, encoding: settings.encoding)
+    var warnings = parcels.warnings
+    guard let pcrs = parcels.crs else {
+        throw InputError(.badValue, path: parcelsPath, "has no CRS; give the layer a CRS (.prj) so it can be matched to the rasters")
+    }
+    let table = try settings.standard.table()
+    var all = surfaces
+    if let phPath { all.append((name: "pH", path: phPath)) }
+    all += exceedance
+    let rasters = try AlignedRasters(all)
+    let grid = rasters.grid
+    guard let rcrs = rasters.crs else {
+        throw InputError(.badValue, path: surfaces.first?.path, "has no CRS; parcels cannot be placed on it")
+    }
+    let toRaster = rcrs.isEquivalent(to: pcrs) ? nil : try Transformer(from: pcrs, to: rcrs)
+    let areaCalc = try AreaCalculator(crs: pcrs)
+    if settings.areaMode == .planar && rcrs.isGeographic {
+        throw InputError(.invalidArgument, path: surfaces.first?.path, "planar areas need rasters in a projected CRS")
+    }
+    let luIndex = try settings.landUseField.map { try parcels.requireField($0, option: "--land-use-field") }
+    let idIndex = try settings.idField.map { try parcels.requireField($0, option: "id field") }
+    // Zones.
+    var zoneOf: (Int, Geometry) throws -> String
+    switch settings.zones {
+    case .none:
+        zoneOf = { _, _ in "" }
+    case .field(let f):
+        let zi = try parcels.requireField(f, option: "--zone-field")
+        zoneOf = { i, _ in parcels.items[i].values[zi].text }
+    case let .polygons(path, zlayer, nameField):
+        let zones = try PolygonLayer.read(path: path, layer: zlayer, encoding: settings.encoding)
+        warnings += zones.warnings
+        let ni = try zones.requireField(nameField, option: "--zone-name-field")
+        var zgeoms = zones.items.map(\.geometry)
+        if let zc = zones.crs, !zc.isEquivalent(to: pcrs) {
+            let t = try Transformer(from: zc, to: pcrs)
+            zgeoms = try zgeoms.map { try t.transform($0) }
+        }
+        let extents = zgeoms.map { $0.extent }
+        let names = zones.items.map { $0.values[ni].text }
+        zoneOf = { _, g in
+            let p = try GeometryOps.pointOnSurface(g)
+            for (k, zg) in zgeoms.enumerated() where extents[k]?.contains(p) == true && zg.contains(p) { return names[k] }
+            return ""
+        }
+    }
+    var classifiers: [LandUse: Classifier] = [:]
+    func classifier(_ lu: LandUse) throws -> Classifier {
+        if let c = classifiers[lu] { return c }
+        let c = try Classifier(table: table, landUse: lu, pollutants: surfaces.map { Pollutant($0.name) })
+        classifiers[lu] = c
+        return c
+    }
+    let np = surfaces.count, hasPH = phPath != nil
+    let nStats = np + (hasPH ? 1 : 0)
+    var results: [ParcelResult] = []
+    results.reserveCapacity(parcels.items.count)
+    var zoneOrder: [String] = []
+    var seenZones = Set<String>()
+    var outside = 0
+    for (i, item) in parcels.items.enumerated() {
+        let label = "feature \(item.fid)"
+        let lu: LandUse
+        if let luIndex {
+            let raw = item.values[luIndex].text
+            guard let m = settings.landUseMapping.landUse(for: raw) else {
+                throw InputError(.badValue, path: parcelsPath, location: "\(label), field '\(parcels.fields[luIndex].name)'",
+                                 "land-use value '\(raw)' is not in the mapping (\(settings.landUseMapping.entries.keys.sorted().joined(separator: ", "))); add it with --land-use-map '\(raw)=paddy|other|orchard'")
+            }
+            lu = m
+        } else {
+            lu = settings.defaultLandUse
+        }
+        let cls = try classifier(lu)
+        let zone = try zoneOf(i, item.geometry)
+        if zone.isEmpty, case .polygons = settings.zones { outside += 1 }
+        if !seenZones.contains(zone) { seenZones.insert(zone); zoneOrder.append(zone) }
+        let g = try toRaster?.transform(item.geometry) ?? item.geometry
+        let cov = ExactCoverage.coverage(of: g, on: grid)
+        var stats = [ZonalStats](repeating: ZonalStats(), count: nStats + exceedance.count)
+        var classCov = ClassCoverage()
+        var controllingCov: [UInt8: [Int: Double]] = [:]
+        var worstCell: (SoilClass, Int?)? = nil
+        if !cov.isEmpty {
+            let w = cov.window
+            let data = try rasters.readWindow(column: w.firstColumn, row: w.firstRow, columns: w.columns, rows: w.rows)
+            var conc = [Double](repeating: 0, count: np)
+            for k in 0..<cov.fractions.count {
+                let f = cov.fractions[k]
+                guard f > 0 else { continue }
+                for s in 0..<stats.count { stats[s].add(fraction: f, value: data[s][k].isNaN ? nil : data[s][k]) }
+                for s in 0..<np { conc[s] = data[s][k] }
+                let ph: Double? = hasPH ? data[np][k] : phValue
+                if conc.contains(where: \.isNaN) || (hasPH && ph!.isNaN) { classCov.add(fraction: f, class: nil); continue }
+                let pc: PointClassification
+                do { pc = try cls.classify(conc, pH: ph) } catch {
+                    throw InputError(.badValue, path: phPath, location: "\(label): cell row \(w.firstRow + k / w.columns), column \(w.firstColumn + k % w.columns)", "\(error)")
+                }
+                if pc.soilClass == .nodata { classCov.add(fraction: f, class: nil); continue }
+                classCov.add(fraction: f, class: pc.soilClass.rawValue)
+                if let c = pc.controlling { controllingCov[pc.soilClass.rawValue, default: [:]][c, default: 0] += f }
+                if worstCell == nil || pc.soilClass > worstCell!.0 { worstCell = (pc.soilClass, pc.controlling) }
+            }
+        }
+        // Class shares of the parcel's whole planar area in the raster CRS: parts outside the
+        // grid or on nodata count as no data rather than being spread over the classes.
+        let planar = g.planarArea
+        var shares = (1...3).map { k in planar > 0 ? (classCov.coverageByClass[UInt8(k)] ?? 0) * grid.cellArea / planar : 0 }
+        let sum = shares.reduce(0, +)
+        if sum > 1 || (sum > 0 && 1 - sum < 1e-9) { shares = shares.map { $0 / sum } }
+        var soilClass = SoilClass.nodata
+        var controlling: Int? = nil
+        if classCov.dataCoverage > 0 {
+            switch settings.rule {
+            case .mean:
+                let means = stats.prefix(np).map { $0.mean ?? .nan }
+                let ph = hasPH ? stats[np].mean : phValue
+                do {
+                    let pc = try cls.classify(Array(means), pH: ph)
+                    soilClass = pc.soilClass
+                    controlling = pc.controlling
+                } catch {
+                    throw InputError(.badValue, path: parcelsPath, location: label, "\(error)")
+                }
+            case .majority:
+                // Largest share; a tie goes to the worse class.
+                var best = 1
+                for k in 2...3 where shares[k - 1] >= shares[best - 1] { best = k }
+                soilClass = SoilClass(rawValue: UInt8(best))!
+                controlling = dominantKey(controllingCov[UInt8(best)] ?? [:])
+            case .worst:
+                soilClass = worstCell?.0 ?? .nodata
+                controlling = worstCell?.1
+            }
+        }
+        let area: Double
+        switch settings.areaMode {
+        case .geodesic: area = try areaCalc.geodesicArea(of: item.geometry)
+        case .planar: area = g.planarArea
+        }
+        let id = idIndex.map { item.values[$0].text } ?? String(item.fid)
+        results.append(ParcelResult(
+            fid: item.fid, id: id, zone: zone, landUse: lu, area: area,
+            means: stats.prefix(nStats).map { $0.mean ?? .nan }, maxima: stats.prefix(nStats).map { $0.max ?? .nan },
+            exceedance: stats.suffix(exceedance.count).map { $0.mean ?? .nan },
+            shares: shares, dataFraction: classCov.coverage > 0 ? classCov.dataCoverage / classCov.coverage : 0,
+            soilClass: soilClass, controlling: controlling))
+    }
+    let noData = results.filter { $0.soilClass == .nodata }.count
+    if noData > 0 { warnings.append("\(noData) parcel(s) have no surface data (outside the rasters or on nodata) and no class") }
+    if outside > 0 { warnings.append("\(outside) parcel(s) lie in no zone polygon; they are listed under an empty zone name") }
+    return ParcelAnalysis(pollutants: surfaces.map(\.name), hasPH: hasPH, exceedanceNames: exceedance.map(\.name),
+                          parcels: results, source: parcels, zoneOrder: zoneOrder, warnings: warnings,
+                          standardName: settings.standard.name, standardKind: table.kind, rule: settings.rule, areaMode: settings.areaMode)
+}
+
+/// The key with the largest value; ties go to the smaller key (deterministic).
+func dominantKey(_ d: [Int: Double]) -> Int? {
+    var best: (key: Int, value: Double)? = nil
+    for k in d.keys.sorted() where best == nil || d[k]! > best!.value { best = (k, d[k]!) }
+    return best?.key
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import Geostat
+import SoilMapKit
+
+/// Where the samples are and which variable to use.
+struct SampleOptions: ParsableArguments {
+    @Argument(help: "Sample points: any point layer GDAL reads, or a CSV with coordinate columns.")
+    var samples: String
+
+    @Option(help: "The column holding the variable (e.g. Cd).")
+    var field: String
+
+    @Option(help: "Layer name, for sources with several layers.")
+    var layer: String?
+
+    @Option(name: .customLong("x-field"), help: "Column of x / easting / longitude (guessed: x, lon, longitude, 经度 …).")
+    var xField: String?
+
+    @Option(name: .customLong("y-field"), help: "Column of y / northing / latitude (guessed: y, lat, latitude, 纬度 …).")
+    var yField: String?
+
+    @Option(name: [.customLong("s-srs"), .customLong("s_srs", withSingleDash: true)],
+            help: "CRS of the samples when the source declares none (EPSG:4326, EPSG:4547, WKT, PROJ string, .prj).")
+    var sSrs: String?
+
+    @Option(name: [.customLong("t-srs"), .customLong("t_srs", withSingleDash: true)],
+            help: "Working (projected) CRS: samples are transformed into it; the grid extent is in it. Default: the samples' CRS, or for lon/lat samples the CGCS2000 Gauss-Krüger zone of their centre.")
+    var tSrs: String?
+
+    @Option(name: .customLong("id-field"), help: "Column with sample ids (guessed: sample_id, id, 编号 …).")
+    var idField: String?
+
+    @Option(name: .customLong("below-detection"),
+            help: "How values written <DL become numbers: half (default), limit, zero, drop.")
+    var belowDetection: BelowDetectionRule = .half
+
+    var source: SampleSource {
+        var s = SampleSource(path: samples, field: field)
+        s.layer = layer
+        s.xField = xField
+        s.yField = yField
+        s.sourceCRS = sSrs
+        s.targetCRS = tSrs
+        s.idField = idField
+        s.belowDetection = belowDetection
+        return s
+    }
+}
+
+extension BelowDetectionRule: ExpressibleByArgument {}
+extension InterpolationMethod: ExpressibleByArgument {}
+
+/// How to interpolate.
+struct MethodOptions: ParsableArguments {
+    @Option(help: "idw, ok (ordinary kriging) or lok (lognormal kriging).")
+    var method: InterpolationMethod = .idw
+
+    @Option(help: "IDW power (default 2).")
+    var power: Double = 2
+
+    @Option(help: "IDW smoothing (added as smoothing² to squared distances, as gdal_grid).")
+    var smoothing: Double = 0
+
+    @Option(name: .customLong("max-points"), help: "Use only the N nearest samples (local neighbourhood).")
+    var maxPoints: Int?
+
+    @Option(name: .customLong("min-points"), help: "Cells with fewer samples in the neighbourhood become nodata.")
+    var minPoints: Int = 1
+
+    @Option(help: "Search radius in working-CRS units (metres).")
+    var radius: Double?
+
+    @Option(help: "Variogram model: sph, exp, gau, mat or auto (fit all, keep the best).")
+    var model: String = "auto"
+
+    @Option(help: "Nugget of a given model (with --psill and --range: no fitting).")
+    var nugget: Double?
+
+    @Option(help: "Partial sill of a given model.")
+    var psill: Double?
+
+    @Option(help: "Range parameter of a given model (gstat's parameterisation).")
+    var range: Double?
+
+    @Option(help: "Matérn smoothness κ.")
+    var kappa: Double?
+
+    @Option(help: "Geometric anisotropy ANGLE,RATIO (gstat's anis: angle of the major axis clockwise from north, minor/major ratio).")
+    var anisotropy: String?
+
+    @Option(help: "Empirical variogram cutoff (default: one third of the bounding-box diagonal).")
+    var cutoff: Double?
+
+    @Option(help: "Empirical variogram lag width (default: cutoff / 15).")
+    var width: Double?
+
+    func settings() throws -> InterpolationSettings {
+        var s = InterpolationSettings(method: method)
+        s.power = power
+        s.smoothing = smoothing
+        s.maxPoints = maxPoints
+        s.minPoints = minPoints
+        s.radius = radius
+        s.cutoff = cutoff
+        s.width = width
+        if let a = anisotropy {
+            let parts = a.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2 else { throw ValidationError("--anisotropy takes ANGLE,RATIO, e.g. 45,0.5") }
+            s.anisotropy = try Anisotropy(angle: parts[0], ratio: parts[1])
+        }
+        let given = [nugget, psill, range].compactMap { $0 }.count
+        if given > 0 {
+            guard given == 3 || (psill != nil && range != nil) else {
+                throw ValidationError("a given model needs --psill and --range (and optionally --nugget)")
+            }
+            guard model.lowercased() != "auto" else { throw ValidationError("with --psill/--range, name the model type with --model sph|exp|gau|mat") }
+            guard case .fit(let kind) = try ModelChoice.parse(model, kappa: kappa) else { throw ValidationError("bad --model") }
+            var comps = [VariogramComponent(kind, partialSill: psill!, range: range!)]
+            if let n = nugget, n > 0 { comps.insert(VariogramComponent(.nugget, partialSill: n), at: 0) }
+            s.model = .fixed(VariogramModel(comps, anisotropy: s.anisotropy))
+        } else {
+            s.model = try ModelChoice.parse(model, kappa: kappa)
+        }
+        return s
+    }
+}
+
+/// Shared output of the commands that print one line per warning.
+func printWarnings(_ warnings: [String]) {
+    for w in warnings { FileHandle.standardError.write(Data("soilmap: note: \(w)\n".utf8)) }
+}
+
+func threadCount(_ n: Int?) -> Int { max(n ?? ProcessInfo.processInfo.activeProcessorCount, 1) }
