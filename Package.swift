@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "SoilMapKit", "GeoIO", "Geostat", "Standards",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 

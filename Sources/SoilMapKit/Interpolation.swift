@@ -159,7 +159,7 @@ public struct GridOutputs: Sendable {
 ///   - metadata: written into every raster (units, method, variogram …).
 public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: GridSpec, crs: CRS?, outputs: GridOutputs,
                                  mask: [Bool]? = nil, threads: Int, metadata: [String: String] = [:],
-                                 description: String) throws {
+                                 description: String, rowsDone: (Int) -> Void = { _ in }) throws {
     let nodata: Float = -9999
     func spec(_ what: String) -> RasterSpec {
         var md = metadata
@@ -189,6 +189,7 @@ public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: Gr
             guard let e = b.exceedance else { throw InputError(.invalidArgument, path: outputs.exceedance, "exceedance needs --method lok and --threshold") }
             try ew.write(rows: clean(e, firstRow: b.firstRow))
         }
+        rowsDone(b.firstRow + b.rowCount)
     }
     try pw.close()
     try vw?.close()

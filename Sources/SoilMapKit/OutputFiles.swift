@@ -37,6 +37,17 @@ public final class OutputFiles {
         return tmp
     }
 
+    /// The temporary path already reserved for `finalPath`.
+    public func pendingPath(for finalPath: String) throws -> String {
+        guard let p = pending.first(where: { $0.final == finalPath }) else {
+            throw InputError(.invalidArgument, path: finalPath, "was not written by this run")
+        }
+        return p.temporary
+    }
+
+    /// The final paths of every file reserved so far, in order.
+    public var pendingFinalPaths: [String] { pending.map(\.final) }
+
     /// Writes `data` to a reserved temporary file for `finalPath`.
     public func write(_ data: Data, to finalPath: String) throws {
         let tmp = try temporaryPath(for: finalPath)

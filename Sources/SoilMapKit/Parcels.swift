@@ -95,8 +95,8 @@ public struct ParcelAnalysis: Sendable {
 ///   a missing field, rasters on different grids; errors of the standard (pH out of range).
 public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: [(name: String, path: String)],
                            phPath: String?, phValue: Double?, exceedance: [(name: String, path: String)] = [],
-                           settings: ParcelSettings) throws -> ParcelAnalysis {
-    let parcels = try PolygonLayer.read(path: parcelsPath, layer: layer, encoding: settings.encoding)
+                           settings: ParcelSettings, preloaded: PolygonLayer? = nil) throws -> ParcelAnalysis {
+    let parcels = try preloaded ?? PolygonLayer.read(path: parcelsPath, layer: layer, encoding: settings.encoding)
     var warnings = parcels.warnings
     guard let pcrs = parcels.crs else {
         throw InputError(.badValue, path: parcelsPath, "has no CRS; give the layer a CRS (.prj) so it can be matched to the rasters")

@@ -1,0 +1,227 @@
+import Foundation
+import GeoIO
+import Geostat
+import Standards
+
+/// Options of `soilmap run` that are not in the project file.
+public struct RunOptions: Sendable {
+    /// Output folder; default: the project's `outputs.dir` (relative to the project file).
+    public var outputDir: String?
+    public var overwrite: Bool = false
+    public var threads: Int?
+    public init(outputDir: String? = nil, overwrite: Bool = false, threads: Int? = nil) {
+        self.outputDir = outputDir
+        self.overwrite = overwrite
+        self.threads = threads
+    }
+}
+
+/// How one variable was mapped: the chosen method, its variogram and every candidate's CV.
+public struct VariableRun: Sendable {
+    public struct Candidate: Sendable {
+        public var label: String
+        public var settings: InterpolationSettings
+        public var variogram: FittedVariogram?
+        public var cv: CrossValidation.Statistics
+    }
+    public var name: String
+    public var field: String
+    public var sampleCount: Int
+    public var chosen: Candidate
+    public var candidates: [Candidate]
+    public var classify: Bool
+    public var files: [String: String]
+}
+
+/// The outcome of a run: what was written and measured.
+public struct RunResult: Sendable {
+    public var outputDir: String
+    public var files: [String]
+    public var variables: [VariableRun]
+    public var analysis: ParcelAnalysis
+    public var grid: GridSpec
+    public var crs: CRS
+    public var timings: [(String, Double)]
+    public var warnings: [String]
+    public var classCellCounts: [Int]
+}
+
+/// Runs a whole project: reads the inputs once, interpolates every pollutant and pH (choosing
+/// methods by leave-one-out RMSE for `auto`), classifies cells and parcels, and writes the
+/// surfaces, class rasters, parcels, township summaries, report and provenance into the
+/// output folder. All files are written under temporary names and renamed only when the
+/// whole run succeeded.
+public func runProject(_ project: Project, options: RunOptions, progress: ProgressReporter) throws -> RunResult {
+    let t0 = Date()
+    var timings: [(String, Double)] = []
+    var warnings: [String] = []
+    let threads = max(options.threads ?? project.threads ?? ProcessInfo.processInfo.activeProcessorCount, 1)
+    let outDir = options.outputDir.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
+        ?? project.resolve(project.outputDir)
+    try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+    let files = OutputFiles(overwrite: options.overwrite)
+    func out(_ name: String) throws -> String { try files.temporaryPath(for: outDir + "/" + name) }
+
+    // 1. Inputs, read once.
+    progress.begin("Reading inputs")
+    let parcelsPath = project.resolve(project.parcels.path)
+    let parcels = try PolygonLayer.read(path: parcelsPath, layer: project.parcels.layer, encoding: project.parcels.encoding)
+    warnings += parcels.warnings
+    guard let parcelCRS = parcels.crs else {
+        throw InputError(.badValue, path: parcelsPath, "the parcels have no CRS; add a .prj or use a GeoPackage")
+    }
+    guard let parcelExtent0 = Extent(enclosing: parcels.items.flatMap { $0.geometry.allCoordinates }) else {
+        throw InputError(.badValue, path: parcelsPath, "the parcels have no coordinates")
+    }
+    let working: CRS
+    if let c = project.crs { working = try CRS(c) } else if parcelCRS.isProjected { working = parcelCRS } else {
+        let centre = try Transformer(from: parcelCRS, to: try CRS(epsg: 4326)).transform(parcelExtent0.center)
+        working = try WorkingCRS.gaussKruger(forLongitude: centre.x)
+    }
+    guard working.isProjected else {
+        throw InputError(.invalidArgument, path: project.file, "grid.crs \(working.shortName) is not projected; interpolation needs distances in metres")
+    }
+    let toWorking = working.isEquivalent(to: parcelCRS) ? nil : try Transformer(from: parcelCRS, to: working)
+    let parcelExtent = try toWorking.map { t in Extent(enclosing: try parcels.items.flatMap { try t.transform($0.geometry).allCoordinates })! } ?? parcelExtent0
+    let samplesPath = project.resolve(project.samples.path)
+    let reader = SampleReader(path: samplesPath, layer: project.samples.layer, xField: project.samples.x, yField: project.samples.y,
+                              sourceCRS: try project.samples.crs.map(CRS.init), idField: project.samples.id, allowUnknownCRS: false)
+    let table = try reader.read(targetCRS: working)
+    warnings += table.warnings.filter { !$0.contains("taken as WGS 84") } + table.warnings.filter { $0.contains("taken as WGS 84") }
+    guard let sampleExtent = Extent(enclosing: table.coordinates), sampleExtent.intersects(parcelExtent) else {
+        throw InputError(.badValue, path: samplesPath,
+                         "the samples (extent \(Extent(enclosing: table.coordinates).map { "\($0)" } ?? "empty")) and the parcels (\(parcelExtent) in \(working.shortName)) do not overlap; check the samples' CRS (lon/lat swapped?) and the files")
+    }
+    var townships: PolygonLayer? = nil
+    if let t = project.townships {
+        townships = try PolygonLayer.read(path: project.resolve(t.path), layer: t.layer, encoding: t.encoding)
+        warnings += townships!.warnings
+        _ = try townships!.requireField(t.nameField, option: "townships.name_field")
+    }
+    let inputHashes = try inputFiles(project).map { ($0, try SHA256.hex(file: $0)) }
+    timings.append(("read inputs", progress.end("\(parcels.items.count) parcels, \(table.coordinates.count) samples")))
+
+    // 2. Grid over the parcels, snapped to the resolution.
+    let r = project.resolution
+    let ext = Extent(minX: ((parcelExtent.minX - project.margin) / r).rounded(.down) * r,
+                     minY: ((parcelExtent.minY - project.margin) / r).rounded(.down) * r,
+                     maxX: ((parcelExtent.maxX + project.margin) / r).rounded(.up) * r,
+                     maxY: ((parcelExtent.maxY + project.margin) / r).rounded(.up) * r)
+    let grid = try GridSpec(extent: ext, cellWidth: r, cellHeight: r)
+
+    // 3. pH first (exceedance of pH-dependent thresholds needs it), then the pollutants.
+    let table15618 = try project.standard.table()
+    var runs: [VariableRun] = []
+    var surfacePaths: [String: String] = [:]
+    var exceedancePaths: [(name: String, path: String)] = []
+    for v in [project.ph] + project.pollutants {
+        progress.begin("Choosing the method for \(v.name)")
+        var local: [String] = []
+        let run = try chooseMethod(v, table: table, threads: threads, warnings: &local)
+        warnings += local
+        timings.append(("method \(v.name)", progress.end("\(run.chosen.label), LOO RMSE \(String(format: "%.4g", run.chosen.cv.rootMeanSquaredError))")))
+        progress.begin("Interpolating \(v.name)", total: grid.rows, unit: "rows/s")
+        var written = run
+        let vs = try variableSamples(table, field: v.field, method: run.chosen.settings.method, rule: project.samples.belowDetection,
+                                     warnings: &local)
+        let interp = try makeInterpolator(vs, settings: run.chosen.settings, variogram: run.chosen.variogram?.model)
+        let stem = v.name
+        let predName = "\(stem).tif", varName = "\(stem)_variance.tif"
+        var md = ["SOILMAP_VERSION": SoilMapVersion.string, "SOILMAP_FIELD": v.field, "SOILMAP_METHOD": run.chosen.label,
+                  "SOILMAP_SAMPLES": String(vs.samples.count), "UNITS": v.name.lowercased() == "ph" ? "pH" : "mg/kg"]
+        if let m = run.chosen.variogram { md["SOILMAP_VARIOGRAM"] = m.model.description + (m.logScale ? " (log scale)" : "") }
+        let isKriging = run.chosen.settings.method != .idw
+        let predPath = try out(predName)
+        let varPath = isKriging ? try out(varName) : nil
+        written.files["prediction"] = predName
+        if isKriging { written.files["variance"] = varName }
+        if run.chosen.settings.method == .lok, v.classify || table15618.canonical(Pollutant(v.name)) != nil,
+           let phPath = surfacePaths[project.ph.name] {
+            // Lognormal: also the probabilities of exceeding the screening and intervention values.
+            let exScreen = "\(stem)_p_exceed_screening.tif", exInterv = "\(stem)_p_exceed_intervention.tif"
+            written.files["p_exceed_screening"] = exScreen
+            written.files["p_exceed_intervention"] = exInterv
+            let pScreen = try out(exScreen), pInterv = try out(exInterv)
+            try interpolateLognormalWithExceedance(interp as! LognormalKriging, grid: grid, crs: working, prediction: predPath,
+                                                   variance: varPath!, screening: pScreen, intervention: pInterv, phPath: phPath,
+                                                   pollutant: Pollutant(v.name), table: table15618, landUse: project.rasterLandUse,
+                                                   threads: threads, metadata: md, progress: progress)
+            exceedancePaths.append((v.name, pScreen))
+        } else {
+            try interpolateToRasters(interp, grid: grid, crs: working, outputs: GridOutputs(prediction: predPath, variance: varPath),
+                                     threads: threads, metadata: md, description: v.name) { progress.update($0) }
+        }
+        surfacePaths[v.name] = predPath
+        timings.append(("interpolate \(v.name)", progress.end()))
+        runs.append(written)
+    }
+
+    // 4. Cell classes.
+    progress.begin("Classifying cells")
+    let counted = project.pollutants.filter(\.classify).map { (name: $0.name, path: surfacePaths[$0.name]!) }
+    let classReport = try runClassify(surfaces: counted, phPath: surfacePaths[project.ph.name], phValue: nil,
+                                      standard: project.standard, landUse: project.rasterLandUse,
+                                      output: try out("class.tif"), controllingOutput: try out("controlling.tif"), overwrite: true)
+    timings.append(("classify cells", progress.end()))
+
+    // 5. Parcels and townships.
+    progress.begin("Parcels: coverage, statistics, classes, areas")
+    var settings = ParcelSettings()
+    settings.standard = project.standard
+    settings.landUseField = project.parcels.landUseField
+    if let m = project.parcels.landUseMap {
+        settings.landUseMapping = try LandUseMapping(parse: m.map { "\($0.0)=\($0.1)" }.joined(separator: ","))
+    }
+    settings.defaultLandUse = project.parcels.defaultLandUse
+    settings.rule = project.rule
+    settings.areaMode = project.area
+    settings.idField = project.parcels.idField
+    settings.encoding = project.parcels.encoding
+    if let f = project.parcels.townshipField {
+        settings.zones = .field(f)
+    } else if let t = project.townships {
+        settings.zones = .polygons(path: project.resolve(t.path), layer: t.layer, nameField: t.nameField)
+    }
+    let analysis = try analyseParcels(parcelsPath: parcelsPath, layer: project.parcels.layer, surfaces: counted,
+                                      phPath: surfacePaths[project.ph.name], phValue: nil, exceedance: exceedancePaths,
+                                      settings: settings, preloaded: parcels)
+    warnings += analysis.warnings
+    try analysis.writeGeoPackage(to: try out("parcels.gpkg"))
+    try analysis.writeSummaries(csv: outDir + "/township_summary.csv", xlsx: outDir + "/township_summary.xlsx",
+                                json: outDir + "/township_summary.json", files: files)
+    timings.append(("parcels", progress.end("\(analysis.parcels.count) parcels")))
+
+    // 6. Report and provenance.
+    progress.begin("Writing the report")
+    let result = RunResult(outputDir: outDir, files: [], variables: runs, analysis: analysis, grid: grid, crs: working,
+                           timings: timings, warnings: warnings, classCellCounts: classReport.cellCounts)
+    let html = try ReportBuilder(project: project, result: result, classRaster: try files.pendingPath(for: outDir + "/class.tif"),
+                                 surfaces: surfacePaths, townships: townships, sampleTable: table).html()
+    try files.write(Data(html.utf8), to: outDir + "/report.html")
+    timings.append(("report", progress.end()))
+    var final = result
+    final.timings = timings + [("total", Date().timeIntervalSince(t0))]
+    try files.write(try JSONValue.encodeJSON(provenance(project, final, inputHashes: inputHashes, threads: threads)), to: outDir + "/run.json")
+    final.files = files.pendingFinalPaths
+    try files.commit()
+    return final
+}
+
+/// The input files of a project (for hashes): samples, parcels (with shapefile parts), townships.
+func inputFiles(_ p: Project) -> [String] {
+    var paths = [p.resolve(p.samples.path), p.resolve(p.parcels.path)]
+    if let t = p.townships { paths.append(p.resolve(t.path)) }
+    var out: [String] = []
+    for path in paths {
+        if path.lowercased().hasSuffix(".shp") {
+            let base = String(path.dropLast(4))
+            for ext in ["shp", "shx", "dbf", "prj", "cpg"] where FileManager.default.fileExists(atPath: base + "." + ext) {
+                out.append(base + "." + ext)
+            }
+        } else {
+            out.append(path)
+        }
+    }
+    var seen = Set<String>()
+    return out.filter { seen.insert($0).inserted }
+}

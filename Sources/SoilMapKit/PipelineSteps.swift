@@ -1,0 +1,135 @@
+import Foundation
+import GeoIO
+import Geostat
+import Standards
+
+/// Chooses the interpolation method of a project variable.
+///
+/// For `auto`, the candidates are IDW with powers 1, 2, 3, ordinary kriging and (when every
+/// value is positive) lognormal kriging, each kriging with its own fitted variogram (nugget
+/// + the best of Sph, Exp, Gau, Matérn); the one with the lowest leave-one-out RMSE (on the
+/// original scale) wins. A fixed method is cross-validated too, for the report.
+func chooseMethod(_ v: Project.Variable, table: SampleTable, threads: Int, warnings: inout [String]) throws -> VariableRun {
+    var candidates: [VariableRun.Candidate] = []
+    var tried: [(String, InterpolationSettings)] = []
+    if v.method == "auto" {
+        for p in [1.0, 2.0, 3.0] {
+            var s = v.settings
+            s.method = .idw
+            s.power = p
+            tried.append(("IDW power \(Int(p))", s))
+        }
+        var ok = v.settings
+        ok.method = .ok
+        tried.append(("ordinary kriging", ok))
+        var lok = v.settings
+        lok.method = .lok
+        tried.append(("lognormal kriging", lok))
+    } else {
+        let m = InterpolationMethod(rawValue: v.method)!
+        var s = v.settings
+        s.method = m
+        tried.append((m == .idw ? "IDW power \(String(format: "%g", s.power))" : m == .ok ? "ordinary kriging" : "lognormal kriging", s))
+    }
+    var sampleCount = 0
+    var firstError: Error? = nil
+    for (label, s) in tried {
+        var w: [String] = []
+        do {
+            let vs = try variableSamples(table, field: v.field, method: s.method, rule: .half, warnings: &w)
+            sampleCount = vs.samples.count
+            let fitted = s.method == .idw ? nil : try fitVariogram(vs, settings: s)
+            let interp = try makeInterpolator(vs, settings: s, variogram: fitted?.model)
+            let cv = try CrossValidation.run(interp, threads: threads)
+            candidates.append(.init(label: label, settings: s, variogram: fitted, cv: cv.statistics))
+            if candidates.count == 1 { warnings += w }
+        } catch {
+            // A candidate that cannot run (zero values for lognormal, a failed fit) is skipped when
+            // others remain; a fixed method must work.
+            if v.method != "auto" { throw error }
+            firstError = firstError ?? error
+            warnings.append("\(v.name): \(label) not used: \(error)")
+        }
+    }
+    guard let best = candidates.min(by: { $0.cv.rootMeanSquaredError < $1.cv.rootMeanSquaredError }) else {
+        throw firstError ?? InputError(.badValue, path: table.path, "\(v.name): no interpolation method could be used")
+    }
+    return VariableRun(name: v.name, field: v.field, sampleCount: sampleCount, chosen: best, candidates: candidates,
+                       classify: v.classify, files: [:])
+}
+
+/// Lognormal kriging whose `exceedance` channel carries the log-scale prediction Ŷ, so
+/// exceedance probabilities of per-cell thresholds (which depend on the pH surface) can be
+/// computed when the block is written: P(Z > t) = 1 − Φ((ln t − Ŷ)/σ), σ² the log-scale
+/// kriging variance (``LognormalKriging``).
+private struct LognormalWithLogPrediction: PointInterpolator {
+    let base: LognormalKriging
+    var samples: SampleSet { base.samples }
+    var outputs: InterpolatorOutputs { InterpolatorOutputs(variance: true, exceedance: true) }
+    func makeWorkspace() -> OrdinaryKriging.Workspace { base.makeWorkspace() }
+    func refitted(to samples: SampleSet) throws(GeostatError) -> LognormalWithLogPrediction {
+        LognormalWithLogPrediction(base: try base.refitted(to: samples))
+    }
+    func estimate(x: Double, y: Double, workspace: inout OrdinaryKriging.Workspace) -> Estimate {
+        let e = base.estimate(x: x, y: y, workspace: &workspace)
+        return Estimate(prediction: e.prediction, variance: e.variance, exceedance: e.logPrediction, logPrediction: e.logPrediction)
+    }
+}
+
+/// Lognormal kriging onto `grid`, writing the back-transformed prediction, the log-scale
+/// kriging variance, and the probabilities of exceeding the pollutant's screening and
+/// intervention values, whose thresholds depend on each cell's pH (read from `phPath`, on
+/// the same grid) and on `landUse`.
+///
+/// P(Z > t) = 1 − Φ((ln t − Ŷ)/σ), with Ŷ the kriged log value and σ² its kriging variance
+/// (the conditional lognormal distribution; Journel 1980). Cells without pH, or a pollutant
+/// without an intervention value, get nodata in the corresponding raster.
+func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec, crs: CRS, prediction: String, variance: String,
+                                        screening: String, intervention: String, phPath: String, pollutant: Pollutant,
+                                        table: ThresholdTable, landUse: LandUse, threads: Int, metadata: [String: String],
+                                        progress: ProgressReporter) throws {
+    let nodata: Float = -9999
+    func spec(_ what: String) -> RasterSpec {
+        var md = metadata
+        md["SOILMAP_QUANTITY"] = what
+        return RasterSpec(grid: grid, pixelType: .float32, crs: crs, nodata: Double(nodata), cloudOptimized: true,
+                          overviewResampling: .average, metadata: md, bandDescription: "\(pollutant.name) \(what)")
+    }
+    let pw = try RasterWriter(path: prediction, spec: spec("prediction"))
+    let vw = try RasterWriter(path: variance, spec: spec("kriging variance (log scale)"))
+    let sw = try RasterWriter(path: screening, spec: spec("probability of exceeding the screening value"))
+    let iw = try RasterWriter(path: intervention, spec: spec("probability of exceeding the intervention value"))
+    let ph = try AlignedRasters([(name: "pH", path: phPath)])
+    guard ph.grid.isAligned(with: grid) else {
+        throw InputError(.badValue, path: phPath, "the pH surface is not on the pollutant grid")
+    }
+    let wrapper = LognormalWithLogPrediction(base: lok)
+    try GridInterpolation.run(wrapper, grid: grid, as: Float.self, threads: threads, blockRows: 64) { (b: RowBlock<Float>) in
+        let phRows = try ph.readRows(b.firstRow, b.rowCount)[0]
+        let n = b.prediction.count
+        var pred = b.prediction, vari = b.variance!
+        var ps = [Float](repeating: nodata, count: n), pi = [Float](repeating: nodata, count: n)
+        let logPred = b.exceedance!
+        for k in 0..<n {
+            guard pred[k].isFinite, vari[k].isFinite else { pred[k] = nodata; vari[k] = nodata; continue }
+            let p = phRows[k]
+            guard p.isFinite, let t = try? table.threshold(for: pollutant, landUse: landUse, pH: (p * 100).rounded() / 100) else { continue }
+            let sd = Double(vari[k]).squareRoot()
+            func exceed(_ limit: Double) -> Float {
+                sd > 0 ? Float(SpecialFunctions.normalSurvival((Foundation.log(limit) - Double(logPred[k])) / sd))
+                       : (Double(logPred[k]) > Foundation.log(limit) ? 1 : 0)
+            }
+            ps[k] = exceed(t.screening)
+            if let iv = t.intervention { pi[k] = exceed(iv) }
+        }
+        try pw.write(rows: pred)
+        try vw.write(rows: vari)
+        try sw.write(rows: ps)
+        try iw.write(rows: pi)
+        progress.update(b.firstRow + b.rowCount)
+    }
+    try pw.close()
+    try vw.close()
+    try sw.close()
+    try iw.close()
+}
