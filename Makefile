@@ -32,8 +32,8 @@ test: deps
 	$(SWIFT) test
 
 demo: release
-	@for f in SampleData/*.shp SampleData/*.gpkg SampleData/*.csv; do \
-	  [ -e "$$f" ] || continue; echo "== $$f"; .build/release/soilmap info "$$f"; done
+	.build/release/soilmap run SampleData/project.yaml --overwrite
+	@echo "Open $(CURDIR)/demo-out/report.html in a browser; GIS layers are in $(CURDIR)/demo-out/"
 
 bench: release
 	bash Benchmarks/run.sh

@@ -75,7 +75,8 @@ let package = Package(
         .testTarget(name: "GeostatTests", dependencies: ["Geostat", "GeoTypes"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZonalTests", dependencies: ["Zonal", "GeoTypes"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StandardsTests", dependencies: ["Standards"]),
-        .testTarget(name: "SoilMapKitTests", dependencies: ["SoilMapKit", "GeoIO", "GeoTypes"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SoilMapKitTests", dependencies: ["SoilMapKit", "GeoIO", "GeoTypes", "Geostat", "Zonal", "Standards", "soilmap"],
+                    resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 @_exported import GeoTypes
+import CGDAL
 import CPROJ
 
 /// Versions of the libraries SoilMap is linked against, for provenance records.
@@ -7,4 +8,14 @@ public enum LibraryVersions {
     public static var gdal: String { GDALRuntime.version }
     /// PROJ release, e.g. "9.1.1".
     public static var proj: String { String(cString: proj_info().release) }
+}
+
+/// Process-wide GDAL configuration options (`CPLSetConfigOption`).
+public enum GDALConfiguration {
+    /// Sets a GDAL configuration option for the whole process, e.g.
+    /// `OGR_CURRENT_DATE` (the timestamp GeoPackage writers record).
+    public static func set(_ key: String, _ value: String?) {
+        GDALRuntime.ensureRegistered()
+        CPLSetConfigOption(key, value)
+    }
 }

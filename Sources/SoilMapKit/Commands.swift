@@ -14,6 +14,9 @@ public struct SampleSource: Sendable {
     public var targetCRS: String?
     public var idField: String?
     public var belowDetection: BelowDetectionRule = .half
+    /// Accept negative values (signed variables such as log values or residuals); off for
+    /// concentrations, where a negative value is an error.
+    public var allowNegative = false
 
     public init(path: String, field: String) {
         self.path = path
@@ -26,7 +29,8 @@ public struct SampleSource: Sendable {
                                   sourceCRS: try sourceCRS.map(CRS.init), idField: idField)
         let table = try reader.read(targetCRS: try targetCRS.map(CRS.init))
         warnings += table.warnings
-        let v = try variableSamples(table, field: field, method: method, rule: belowDetection, warnings: &warnings)
+        let v = try variableSamples(table, field: field, method: method, rule: belowDetection, allowNegative: allowNegative,
+                                    warnings: &warnings)
         return (table, v)
     }
 }
@@ -98,7 +102,8 @@ public func runInterpolate(source: SampleSource, settings: InterpolationSettings
         try interpolateToRasters(interp, grid: grid, crs: crs, outputs: tmp, mask: mask, threads: threads,
                                  metadata: md, description: source.field)
     case let .locations(path, output):
-        let locReader = SampleReader(path: path, sourceCRS: nil)
+        var locReader = SampleReader(path: path, sourceCRS: nil)
+        locReader.unknownCRSIsTarget = true  // x/y without a CRS are in the working CRS, like --te
         let locs = try locReader.read(targetCRS: table.crs)
         report.warnings += locs.warnings
         let est = interp.predict(at: locs.coordinates)

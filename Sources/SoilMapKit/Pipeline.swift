@@ -60,6 +60,9 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
         ?? project.resolve(project.outputDir)
     try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
     let files = OutputFiles(overwrite: options.overwrite)
+    // Reproducible outputs: GeoPackages record this as their last-change time instead of now.
+    GDALConfiguration.set("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z")
+    defer { GDALConfiguration.set("OGR_CURRENT_DATE", nil) }
     func out(_ name: String) throws -> String { try files.temporaryPath(for: outDir + "/" + name) }
 
     // 1. Inputs, read once.
@@ -138,13 +141,15 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
         if run.chosen.settings.method == .lok, v.classify || table15618.canonical(Pollutant(v.name)) != nil,
            let phPath = surfacePaths[project.ph.name] {
             // Lognormal: also the probabilities of exceeding the screening and intervention values.
+            let pollutant = Pollutant(v.name)
+            let hasIntervention = table15618.rows.contains { $0.pollutant == pollutant && $0.threshold.intervention != nil }
             let exScreen = "\(stem)_p_exceed_screening.tif", exInterv = "\(stem)_p_exceed_intervention.tif"
             written.files["p_exceed_screening"] = exScreen
-            written.files["p_exceed_intervention"] = exInterv
-            let pScreen = try out(exScreen), pInterv = try out(exInterv)
+            if hasIntervention { written.files["p_exceed_intervention"] = exInterv }
+            let pScreen = try out(exScreen), pInterv = hasIntervention ? try out(exInterv) : nil
             try interpolateLognormalWithExceedance(interp as! LognormalKriging, grid: grid, crs: working, prediction: predPath,
                                                    variance: varPath!, screening: pScreen, intervention: pInterv, phPath: phPath,
-                                                   pollutant: Pollutant(v.name), table: table15618, landUse: project.rasterLandUse,
+                                                   pollutant: pollutant, table: table15618, landUse: project.rasterLandUse,
                                                    threads: threads, metadata: md, progress: progress)
             exceedancePaths.append((v.name, pScreen))
         } else {

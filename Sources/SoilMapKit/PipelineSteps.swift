@@ -78,14 +78,14 @@ private struct LognormalWithLogPrediction: PointInterpolator {
 
 /// Lognormal kriging onto `grid`, writing the back-transformed prediction, the log-scale
 /// kriging variance, and the probabilities of exceeding the pollutant's screening and
-/// intervention values, whose thresholds depend on each cell's pH (read from `phPath`, on
+/// intervention values (`intervention` nil for pollutants without one), whose thresholds depend on each cell's pH (read from `phPath`, on
 /// the same grid) and on `landUse`.
 ///
 /// P(Z > t) = 1 − Φ((ln t − Ŷ)/σ), with Ŷ the kriged log value and σ² its kriging variance
 /// (the conditional lognormal distribution; Journel 1980). Cells without pH, or a pollutant
 /// without an intervention value, get nodata in the corresponding raster.
 func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec, crs: CRS, prediction: String, variance: String,
-                                        screening: String, intervention: String, phPath: String, pollutant: Pollutant,
+                                        screening: String, intervention: String?, phPath: String, pollutant: Pollutant,
                                         table: ThresholdTable, landUse: LandUse, threads: Int, metadata: [String: String],
                                         progress: ProgressReporter) throws {
     let nodata: Float = -9999
@@ -98,7 +98,7 @@ func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec,
     let pw = try RasterWriter(path: prediction, spec: spec("prediction"))
     let vw = try RasterWriter(path: variance, spec: spec("kriging variance (log scale)"))
     let sw = try RasterWriter(path: screening, spec: spec("probability of exceeding the screening value"))
-    let iw = try RasterWriter(path: intervention, spec: spec("probability of exceeding the intervention value"))
+    let iw = try intervention.map { try RasterWriter(path: $0, spec: spec("probability of exceeding the intervention value")) }
     let ph = try AlignedRasters([(name: "pH", path: phPath)])
     guard ph.grid.isAligned(with: grid) else {
         throw InputError(.badValue, path: phPath, "the pH surface is not on the pollutant grid")
@@ -125,11 +125,11 @@ func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec,
         try pw.write(rows: pred)
         try vw.write(rows: vari)
         try sw.write(rows: ps)
-        try iw.write(rows: pi)
+        try iw?.write(rows: pi)
         progress.update(b.firstRow + b.rowCount)
     }
     try pw.close()
     try vw.close()
     try sw.close()
-    try iw.close()
+    try iw?.close()
 }

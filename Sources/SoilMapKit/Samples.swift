@@ -53,7 +53,7 @@ public struct SampleTable: Sendable {
                 }
                 if v < 0 && !allowNegative {
                     throw InputError(.badValue, path: path, location: "\(labels[i]), column '\(name)'",
-                                     "negative concentration \(raw.text); concentrations must be ≥ 0 (write values below the detection limit as <DL, e.g. <0.05)")
+                                     "negative concentration \(raw.text); concentrations must be ≥ 0 (write values below the detection limit as <DL, e.g. <0.05; for a signed variable pass --allow-negative)")
                 }
                 idx.append(i); vals.append(v)
                 continue
@@ -102,6 +102,9 @@ public struct SampleReader: Sendable {
     public var idField: String?
     /// Whether samples without any CRS are accepted as planar coordinates in unstated units.
     public var allowUnknownCRS: Bool
+    /// Whether points without any CRS are taken to be in `targetCRS` when one is given
+    /// (prediction locations, whose coordinates are in the working CRS like `--te`).
+    public var unknownCRSIsTarget = false
 
     public init(path: String, layer: String? = nil, xField: String? = nil, yField: String? = nil,
                 sourceCRS: CRS? = nil, idField: String? = nil, allowUnknownCRS: Bool = true) {
@@ -145,6 +148,8 @@ public struct SampleReader: Sendable {
                 coords = try Transformer(from: crs, to: target).transform(coords)
             }
             working = target
+        } else if unknownCRSIsTarget, let targetCRS {
+            working = targetCRS
         } else {
             guard allowUnknownCRS else {
                 throw InputError(.badValue, path: path,

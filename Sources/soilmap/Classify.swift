@@ -35,6 +35,7 @@ struct StandardOptions: ParsableArguments {
 
     func validate() throws {
         guard !surfaces.isEmpty else { throw ValidationError("give at least one --surface NAME=RASTER") }
+        _ = try namedPaths(surfaces, option: "--surface")
         guard ph == nil || phValue == nil else { throw ValidationError("give --ph or --ph-value, not both") }
         if let v = phValue, !(0...14).contains(v) { throw ValidationError("--ph-value \(v) is outside 0–14") }
     }
@@ -139,6 +140,7 @@ struct Parcels: ParsableCommand {
     var overwrite = false
 
     func validate() throws {
+        _ = try namedPaths(exceedance, option: "--exceedance")
         guard zones == nil || zoneField == nil else { throw ValidationError("give --zone-field or --zones, not both") }
         if zones != nil && zoneNameField == nil { throw ValidationError("--zones needs --zone-name-field") }
     }

@@ -35,6 +35,9 @@ struct SampleOptions: ParsableArguments {
             help: "How values written <DL become numbers: half (default), limit, zero, drop.")
     var belowDetection: BelowDetectionRule = .half
 
+    @Flag(name: .customLong("allow-negative"), help: "Accept negative values (signed variables such as log values); concentrations must be ≥ 0 otherwise.")
+    var allowNegative = false
+
     var source: SampleSource {
         var s = SampleSource(path: samples, field: field)
         s.layer = layer
@@ -44,6 +47,7 @@ struct SampleOptions: ParsableArguments {
         s.targetCRS = tSrs
         s.idField = idField
         s.belowDetection = belowDetection
+        s.allowNegative = allowNegative
         return s
     }
 }
@@ -94,6 +98,11 @@ struct MethodOptions: ParsableArguments {
 
     @Option(help: "Empirical variogram lag width (default: cutoff / 15).")
     var width: Double?
+
+    /// Checks the model options before running, so a bad combination is a usage error (exit 64).
+    func validate() throws {
+        do { _ = try settings() } catch let e as ValidationError { throw e } catch { throw ValidationError("\(error)") }
+    }
 
     func settings() throws -> InterpolationSettings {
         var s = InterpolationSettings(method: method)

@@ -1,0 +1,152 @@
+import Foundation
+import GeoIO
+import Logging
+import Testing
+@testable import SoilMapKit
+
+/// End-to-end runs of a reduced sample project (issue 5).
+@Suite("soilmap run, end to end", .serialized)
+struct RunProjectTests {
+    /// Copies the test project into a scratch folder (so outputs go there) and loads it.
+    func project(in dir: ScratchFolder, edit: (String) -> String = { $0 }) throws -> Project {
+        for f in ["gaoping_small.gpkg", "samples.csv"] {
+            try FileManager.default.copyItem(atPath: fixture("project/" + f), toPath: dir.file(f))
+        }
+        let text = try String(contentsOfFile: fixture("project/project.yaml"), encoding: .utf8)
+        try edit(text).write(toFile: dir.file("project.yaml"), atomically: true, encoding: .utf8)
+        return try Project.load(path: dir.file("project.yaml"))
+    }
+
+    static let quiet = ProgressReporter(style: .quiet, logger: Logger(label: "test"))
+
+    static let expectedFiles = [
+        "Cd.tif", "Cu.tif", "Pb.tif", "Pb_variance.tif", "class.tif", "controlling.tif", "pH.tif", "parcels.gpkg",
+        "report.html", "run.json", "township_summary.csv", "township_summary.json", "township_summary.xlsx",
+    ]
+
+    @Test("Every output exists and opens; class raster styled; areas add up; JSON equals CSV; hashes recorded; rerun identical")
+    func wholeRun() throws {
+        let dir = ScratchFolder()
+        let p = try project(in: dir)
+        let r = try runProject(p, options: RunOptions(outputDir: dir.file("out")), progress: Self.quiet)
+        let out = dir.file("out")
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: out))
+        for f in Self.expectedFiles { #expect(names.contains(f), "missing \(f)") }
+        #expect(!names.contains { $0.contains(".partial-") })
+        // Rasters open with GDAL, as COGs in the working CRS.
+        for f in names where f.hasSuffix(".tif") {
+            let ds = try RasterDataset(path: out + "/" + f)
+            #expect(ds.layout == "COG", "\(f) is not a COG")
+            #expect(ds.crs?.epsg == 4547)
+        }
+        let classBand = try RasterDataset(path: out + "/class.tif").band(1)
+        #expect(classBand.colorTable[1] == RGBA(0, 176, 80))
+        #expect(classBand.colorTable[3] == RGBA(255, 0, 0))
+        #expect(classBand.categoryNames[2]?.contains("安全利用类") == true)
+        #expect(try RasterDataset(path: out + "/controlling.tif").band(1).categoryNames[1] == "Cd")
+        // Vectors and tables open with GDAL.
+        let gpkg = try VectorDataset(path: out + "/parcels.gpkg")
+        #expect(try gpkg.layer(named: "parcels").featureCount == 300)
+        #expect(try gpkg.layer(named: "layer_styles").featureCount == 1)
+        #expect(try VectorDataset(path: out + "/township_summary.xlsx").layerCount == 1)
+        // Township areas add up to the total parcel area; the total row is the sum of the rows.
+        let csv = try CSVText(path: out + "/township_summary.csv")
+        let col = { (n: String) in csv.header.firstIndex(of: n)! }
+        let rows = csv.rows.dropLast(), total = csv.rows.last!
+        for row in rows {
+            let parts = ["class1_mu", "class2_mu", "class3_mu", "no_data_mu"].map { Double(row[col($0)])! }
+            #expect(abs(parts.reduce(0, +) - Double(row[col("area_mu")])!) < 1e-6 * Double(row[col("area_mu")])!)
+        }
+        for c in ["parcels", "area_mu", "class1_mu", "class2_mu", "class3_mu"] {
+            let sum = rows.reduce(0.0) { $0 + Double($1[col(c)])! }
+            #expect(abs(sum - Double(total[col(c)])!) <= 1e-9 * max(1, sum), "total \(c)")
+        }
+        // Parcel areas from PROJ's geodesic area: the total equals the sum over the parcels.
+        #expect(abs(Double(total[col("area_mu")])! - r.analysis.parcels.reduce(0) { $0 + $1.area } * 15 / 10_000) < 1e-6)
+        // The JSON summary holds the same numbers as the CSV.
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/township_summary.json"))) as! [String: Any]
+        let towns = json["townships"] as! [[String: Any]]
+        #expect(towns.count == rows.count)
+        for (t, row) in zip(towns, rows) {
+            #expect(t["township"] as? String == row[col("township")])
+            for c in ["area_mu", "class1_mu", "class2_mu", "class3_mu"] {
+                #expect(abs((t[c] as! Double) - Double(row[col(c)])!) <= 1e-9 * max(1, abs(t[c] as! Double)))
+            }
+        }
+        // Provenance: versions, input hashes (checked against our own SHA-256 of the bytes).
+        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/run.json"))) as! [String: Any]
+        #expect(run["gdal"] as? String == LibraryVersions.gdal)
+        let inputs = run["inputs"] as! [[String: String]]
+        #expect(inputs.count == 2)
+        for i in inputs { #expect(i["sha256"]?.count == 64) }
+        // A rerun into another folder gives byte-identical files (run.json differs in timings and paths only).
+        _ = try runProject(p, options: RunOptions(outputDir: dir.file("again"), threads: 1), progress: Self.quiet)
+        for f in Self.expectedFiles where f != "run.json" {
+            let a = try Data(contentsOf: URL(fileURLWithPath: out + "/" + f))
+            let b = try Data(contentsOf: URL(fileURLWithPath: dir.file("again/" + f)))
+            #expect(a == b, "\(f) differs between runs")
+        }
+    }
+
+    @Test("SHA-256 of known vectors (FIPS 180-4 examples)")
+    func sha256() {
+        #expect(SHA256.hex(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+}
+
+@Suite("Project files: errors name the key and the line")
+struct ProjectFileTests {
+    func load(_ yaml: String) throws -> Project {
+        let dir = ScratchFolder()
+        try yaml.write(toFile: dir.file("p.yaml"), atomically: true, encoding: .utf8)
+        return try Project.load(path: dir.file("p.yaml"))
+    }
+
+    static let minimal = """
+    samples: {path: s.csv, crs: EPSG:4326}
+    parcels: {path: p.gpkg}
+    pollutants: [Cd, Pb]
+    """
+
+    @Test func minimalProjectHasDefaults() throws {
+        let p = try load(Self.minimal)
+        #expect(p.pollutants.map(\.name) == ["Cd", "Pb"])
+        #expect(p.resolution == 10 && p.rule == .mean && p.area == .geodesic && p.standard == .gb15618)
+        #expect(p.ph.field == "pH")
+    }
+
+    @Test("A misspelled key is named with its line and the nearest known key")
+    func misspelledKey() {
+        #expect {
+            _ = try load(Self.minimal + "\nparcel_rul: worst\n")
+        } throws: { e in
+            guard let e = e as? ProjectError else { return false }
+            return e.key == "parcel_rul" && e.line == 4 && e.message.contains("parcel_rule")
+        }
+        #expect {
+            _ = try load("samples: {path: s.csv, crs: EPSG:4326, x_field: lon}\nparcels: {path: p.gpkg}\npollutants: [Cd]\n")
+        } throws: { e in (e as? ProjectError)?.key == "samples.x_field" && (e as? ProjectError)?.line == 1 }
+    }
+
+    @Test("Wrong types and values name the key")
+    func wrongTypes() {
+        #expect { _ = try load(Self.minimal + "\ngrid: {resolution: ten}\n") } throws: { e in
+            (e as? ProjectError)?.key == "grid.resolution" && (e as? ProjectError)?.message.contains("ten") == true
+        }
+        #expect { _ = try load(Self.minimal + "\nparcel_rule: best\n") } throws: { e in (e as? ProjectError)?.key == "parcel_rule" }
+        #expect { _ = try load("samples: {path: s.csv}\nparcels: {path: p.gpkg}\npollutants:\n  - {name: Cd, method: kriging}\n") } throws: { e in
+            (e as? ProjectError)?.key == "pollutants[0].method" && (e as? ProjectError)?.line == 4
+        }
+        #expect { _ = try load("parcels: {path: p.gpkg}\npollutants: [Cd]\n") } throws: { e in (e as? ProjectError)?.key == "samples" }
+    }
+
+    @Test("The template from soilmap init is a valid project")
+    func template() throws {
+        let p = try load(Project.template)
+        #expect(p.pollutants.count == 6)
+        #expect(p.pollutants.last?.classify == false)
+    }
+}
