@@ -21,20 +21,23 @@ public struct RowBlock<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
 public enum GridInterpolation {
     /// Interpolates `grid` (cell centres, row 0 north) and streams the result to `sink`.
     ///
-    /// The rows are split into blocks of `blockRows`; waves of at most `blocksInFlight` blocks
-    /// are computed by `threads` workers (`DispatchQueue.concurrentPerform`, each worker with its
-    /// own workspace), then handed to `sink` **on the caller's thread, in row order**, so at most
-    /// `blocksInFlight` blocks are in memory at once and a larger-than-memory grid can stream
-    /// to a GeoTIFF. Every cell is computed by the same pure function of its coordinates, so
-    /// results are bit-identical for any `threads` and `blockRows`.
+    /// The rows are split into blocks of `blockRows`. `threads` background workers compute
+    /// blocks in row order (each worker with its own workspace, one row of cells per
+    /// ``PointInterpolator/estimateRow(xs:y:into:workspace:)`` call) while finished blocks are
+    /// handed to `sink` **on the caller's thread, in row order**; so writing overlaps with
+    /// computing. At most `blocksInFlight` blocks are computed but not yet delivered (the
+    /// workers wait for the sink), so a larger-than-memory grid can stream to a GeoTIFF.
+    /// Every cell is computed by the same pure function of its coordinates, so results are
+    /// bit-identical for any `threads` and `blockRows`.
     ///
     /// - Parameters:
     ///   - scalarType: `Float.self` or `Double.self`; computations are always in Double and rounded on output.
     ///   - threads: worker count ≥ 1 (default: active processor count).
     ///   - blockRows: rows per block ≥ 1.
-    ///   - blocksInFlight: blocks computed before they are delivered (default 2 × threads).
+    ///   - blocksInFlight: blocks computed ahead of the sink (default 2 × threads).
     /// - Throws: ``GeostatError/emptyGrid(columns:rows:)``, ``GeostatError/invalidParameter(name:value:expected:)``,
-    ///   and whatever `sink` throws (then the run stops after the current wave).
+    ///   and whatever `sink` throws (then the workers stop after their current block and the
+    ///   error is rethrown once they have finished).
     /// - Edge behaviour: cells outside every search radius (or with fewer than min-points) are NaN.
     public static func run<I: PointInterpolator, Scalar: BinaryFloatingPoint & Sendable>(
         _ interpolator: I, grid: GridSpec, as scalarType: Scalar.Type,
@@ -47,26 +50,28 @@ public enum GridInterpolation {
         let inFlight = max(blocksInFlight ?? 2 * threads, 1)
         let nBlocks = (grid.rows + blockRows - 1) / blockRows
         let outs = interpolator.outputs
-        var next = 0
-        while next < nBlocks {
-            let wave = min(inFlight, nBlocks - next)
-            let slots = ResultSlots<RowBlock<Scalar>>(count: wave)
-            let first = next
-            let work: @Sendable (Int) -> Void = { worker in
+        let pipe = BlockPipeline<RowBlock<Scalar>>(count: nBlocks, window: inFlight)
+        let xs = (0..<grid.columns).map { grid.centerX(column: $0) }
+        let group = DispatchGroup()
+        for _ in 0..<min(threads, nBlocks) {
+            DispatchQueue.global().async(group: group) {
                 var ws = interpolator.makeWorkspace()
-                var b = worker
-                while b < wave {
-                    let block = computeBlock(interpolator, grid: grid, blockIndex: first + b, blockRows: blockRows,
-                                             outputs: outs, workspace: &ws, as: Scalar.self)
-                    slots.set(b, block)
-                    b += threads
+                var row = [Estimate](repeating: .missing, count: grid.columns)
+                while let b = pipe.claim() {
+                    let block = computeBlock(interpolator, grid: grid, xs: xs, blockIndex: b, blockRows: blockRows,
+                                             outputs: outs, workspace: &ws, row: &row, as: Scalar.self)
+                    pipe.put(b, block)
                 }
             }
-            let workers = min(threads, wave)
-            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
-            for b in 0..<wave { try sink(slots.take(b)) }
-            next += wave
         }
+        do {
+            for b in 0..<nBlocks { try sink(pipe.take(b)) }
+        } catch {
+            pipe.cancel()
+            group.wait()
+            throw error
+        }
+        group.wait()
     }
 
     /// Convenience: the whole grid in memory as one row-major block.
@@ -87,26 +92,102 @@ public enum GridInterpolation {
     }
 
     static func computeBlock<I: PointInterpolator, Scalar: BinaryFloatingPoint>(
-        _ interp: I, grid: GridSpec, blockIndex: Int, blockRows: Int, outputs: InterpolatorOutputs,
-        workspace ws: inout I.Workspace, as: Scalar.Type
+        _ interp: I, grid: GridSpec, xs: [Double], blockIndex: Int, blockRows: Int, outputs: InterpolatorOutputs,
+        workspace ws: inout I.Workspace, row: inout [Estimate], as: Scalar.Type
     ) -> RowBlock<Scalar> {
         let r0 = blockIndex * blockRows
         let nr = min(blockRows, grid.rows - r0)
-        let n = nr * grid.columns
+        let nc = grid.columns
+        let n = nr * nc
         var pred = [Scalar](repeating: 0, count: n)
         var vari = outputs.variance ? [Scalar](repeating: 0, count: n) : nil
         var exc = outputs.exceedance ? [Scalar](repeating: 0, count: n) : nil
-        for r in 0..<nr {
-            let y = grid.centerY(row: r0 + r)
-            for c in 0..<grid.columns {
-                let e = interp.estimate(x: grid.centerX(column: c), y: y, workspace: &ws)
-                let k = r * grid.columns + c
-                pred[k] = Scalar(e.prediction)
-                if vari != nil { vari![k] = Scalar(e.variance) }
-                if exc != nil { exc![k] = Scalar(e.exceedance) }
+        xs.withUnsafeBufferPointer { xb in
+            row.withUnsafeMutableBufferPointer { eb in
+                for r in 0..<nr {
+                    interp.estimateRow(xs: xb, y: grid.centerY(row: r0 + r), into: eb, workspace: &ws)
+                    let k0 = r * nc
+                    store(&pred, k0, eb, 0)
+                    if vari != nil { store(&vari!, k0, eb, 1) }
+                    if exc != nil { store(&exc!, k0, eb, 2) }
+                }
             }
         }
-        return RowBlock(firstRow: r0, rowCount: nr, columns: grid.columns, prediction: pred, variance: vari, exceedance: exc)
+        return RowBlock(firstRow: r0, rowCount: nr, columns: nc, prediction: pred, variance: vari, exceedance: exc)
+    }
+
+    /// dst[k0 + c] = Scalar(field of row[c]) (0 prediction, 1 variance, 2 exceedance), with concrete
+    /// (non-generic) conversions for Float and Double.
+    @inline(__always)
+    static func store<Scalar: BinaryFloatingPoint>(_ dst: inout [Scalar], _ k0: Int, _ row: UnsafeMutableBufferPointer<Estimate>,
+                                                   _ field: Int) {
+        let nc = row.count
+        @inline(__always) func value(_ c: Int) -> Double {
+            field == 0 ? row[c].prediction : field == 1 ? row[c].variance : row[c].exceedance
+        }
+        dst.withUnsafeMutableBufferPointer { db in
+            let raw = UnsafeMutableRawPointer(db.baseAddress! + k0)
+            if Scalar.self == Float.self {
+                let f = raw.assumingMemoryBound(to: Float.self)
+                for c in 0..<nc { f[c] = Float(value(c)) }
+            } else if Scalar.self == Double.self {
+                let d = raw.assumingMemoryBound(to: Double.self)
+                for c in 0..<nc { d[c] = value(c) }
+            } else {
+                for c in 0..<nc { db[k0 + c] = Scalar(value(c)) }
+            }
+        }
+    }
+}
+
+/// Hands blocks from the workers to the caller in order, with at most `window` blocks claimed
+/// but not yet taken. Workers claim block indices in increasing order.
+final class BlockPipeline<T>: @unchecked Sendable {
+    private let cond = NSCondition()
+    private var slots: [T?]
+    private var nextClaim = 0
+    private var taken = 0
+    private var cancelled = false
+    private let count: Int, window: Int
+
+    init(count: Int, window: Int) {
+        self.count = count
+        self.window = window
+        slots = [T?](repeating: nil, count: count)
+    }
+
+    /// The next block to compute, or nil when all are claimed or the run was cancelled.
+    func claim() -> Int? {
+        cond.lock(); defer { cond.unlock() }
+        while !cancelled && nextClaim < count && nextClaim >= taken + window { cond.wait() }
+        guard !cancelled, nextClaim < count else { return nil }
+        nextClaim += 1
+        return nextClaim - 1
+    }
+
+    func put(_ i: Int, _ v: T) {
+        cond.lock()
+        slots[i] = v
+        cond.broadcast()
+        cond.unlock()
+    }
+
+    /// Waits for block `i` (taken in order) and removes it.
+    func take(_ i: Int) -> T {
+        cond.lock(); defer { cond.unlock() }
+        while slots[i] == nil { cond.wait() }
+        let v = slots[i]!
+        slots[i] = nil
+        taken = i + 1
+        cond.broadcast()
+        return v
+    }
+
+    func cancel() {
+        cond.lock()
+        cancelled = true
+        cond.broadcast()
+        cond.unlock()
     }
 }
 

@@ -19,8 +19,13 @@ import Foundation
 ///
 /// - Units: `power` and `smoothing` as gdal_grid (`smoothing` in CRS units); the prediction
 ///   has the units of the values.
+/// - Summation: over the neighbours (or all samples) in ascending sample index; for the global
+///   power-2 isotropic case two weights share one division (see `globalRowPower2`), a few ulps
+///   from 1/r² each. Grid rows share the neighbour search (`RowNeighbours`) and per-row terms,
+///   with the same bits as per-point estimates.
 /// - Edge behaviour: when dᵢ² + s² < 1e-13 (squared CRS units, gdal_grid's threshold) the
-///   prediction is zᵢ exactly (the first such sample in nearest-then-index order), so IDW without
+///   prediction is zᵢ exactly (local: the first such sample in nearest-then-index order; global:
+///   the first by index), so IDW without
 ///   smoothing is exact at samples; with `s > 0` it is not exact (it smooths). The prediction always
 ///   lies within [min zᵢ, max zᵢ] of the samples used. No neighbours → NaN.
 /// - References: Shepard (1968), Proc. 23rd ACM National Conference; GDAL `gdal_grid`
@@ -70,39 +75,190 @@ public struct InverseDistanceWeighting: PointInterpolator {
                                      neighbourhood: neighbourhood, anisotropy: anisotropy)
     }
 
+    /// Per-worker scratch memory. Not thread safe.
     public struct Workspace {
         var neighbours: KDTree.Neighbours
+        var row: RowNeighbours
+        /// Global: (y − yᵢ)² + s² per sample for the current row.
+        var e: [Double]
+        /// Targets in the (possibly anisotropy-transformed) search space.
+        var tx: [Double] = []
+        var ty: [Double] = []
     }
 
     public func makeWorkspace() -> Workspace {
-        Workspace(neighbours: KDTree.Neighbours(capacity: isGlobal ? 0 : min(neighbourhood.maxPoints ?? samples.count, samples.count)))
+        let k = isGlobal ? 0 : min(neighbourhood.maxPoints ?? samples.count, samples.count)
+        return Workspace(neighbours: KDTree.Neighbours(capacity: k), row: RowNeighbours(k: k, radius: neighbourhood.radius),
+                         e: [Double](repeating: 0, count: isGlobal ? samples.count : 0))
     }
 
     static let exactThreshold = 1e-13
 
-    public func estimate(x: Double, y: Double, workspace: inout Workspace) -> Estimate {
-        let (qx, qy) = points.map(x, y)
-        if isGlobal { return Estimate(prediction: globalEstimate(qx, qy)) }
-        let k = workspace.neighbours.capacity
-        tree!.nearest(x: qx, y: qy, k: k, radius: neighbourhood.radius, into: &workspace.neighbours)
-        let m = workspace.neighbours.count
+    public func estimate(x: Double, y: Double, workspace ws: inout Workspace) -> Estimate {
+        var out = Estimate.missing
+        withUnsafeMutablePointer(to: &out) { o in
+            var xv = x
+            withUnsafePointer(to: &xv) { xp in
+                estimateRow(xs: UnsafeBufferPointer(start: xp, count: 1), y: y,
+                            into: UnsafeMutableBufferPointer(start: o, count: 1), workspace: &ws)
+            }
+        }
+        return out
+    }
+
+    /// Same results as ``estimate(x:y:workspace:)`` per target (see ``PointInterpolator``): the global
+    /// power-2 isotropic case evaluates SIMD lanes of targets against the samples in index order; local
+    /// neighbourhoods reuse the search between adjacent targets (`RowNeighbours`).
+    public func estimateRow(xs: UnsafeBufferPointer<Double>, y: Double, into out: UnsafeMutableBufferPointer<Estimate>,
+                            workspace ws: inout Workspace) {
+        let count = xs.count
+        guard count > 0 else { return }
+        if isGlobal && anisotropy == nil && power == 2 {
+            globalRowPower2(xs: xs, y: y, out: out, e: &ws.e)
+            return
+        }
+        if ws.tx.count < count {
+            ws.tx = [Double](repeating: 0, count: count); ws.ty = ws.tx
+        }
+        for j in 0..<count { (ws.tx[j], ws.ty[j]) = points.map(xs[j], y) }
+        if isGlobal {
+            for j in 0..<count { out[j] = Estimate(prediction: globalEstimate(ws.tx[j], ws.ty[j])) }
+            return
+        }
+        ws.row.reset()
+        let tree = self.tree!
+        points.x.withUnsafeBufferPointer { PX in
+        points.y.withUnsafeBufferPointer { PY in
+        samples.values.withUnsafeBufferPointer { Z in
+        ws.tx.withUnsafeBufferPointer { TX in
+        ws.ty.withUnsafeBufferPointer { TY in
+            let qx = UnsafeBufferPointer(rebasing: TX[0..<count]), qy = UnsafeBufferPointer(rebasing: TY[0..<count])
+            for j in 0..<count {
+                let m = ws.row.next(j, tree: tree, px: PX.baseAddress!, py: PY.baseAddress!, qx: qx, qy: qy)
+                out[j] = localEstimate(m: m, idx: ws.row.outIdx, d2: ws.row.outD2, z: Z)
+            }
+        }}}}}
+    }
+
+    /// IDW over neighbours given in ascending sample index (squared distances in step); sums in that order.
+    @inline(__always)
+    private func localEstimate(m: Int, idx: UnsafePointer<Int32>, d2: UnsafePointer<Double>,
+                               z: UnsafeBufferPointer<Double>) -> Estimate {
         guard m > 0, m >= neighbourhood.minPoints else { return .missing }
         let s2 = smoothing * smoothing
-        let half = power / 2
+        // Exact hit: the nearest (then smallest index) sample with d² + s² below the threshold.
+        var hit = -1, hitD = Double.infinity
+        for a in 0..<m where d2[a] + s2 < Self.exactThreshold && d2[a] < hitD { hit = a; hitD = d2[a] }
+        if hit >= 0 { return Estimate(prediction: z[Int(idx[hit])]) }
         var num = 0.0, den = 0.0
-        let z = samples.values
-        for j in 0..<m {
-            let r2 = workspace.neighbours.squaredDistances[j] + s2
-            let i = Int(workspace.neighbours.indices[j])
-            if r2 < Self.exactThreshold { return Estimate(prediction: z[i]) }
-            let w = power == 2 ? 1 / r2 : 1 / Foundation.pow(r2, half)
-            num += w * z[i]
-            den += w
+        if power == 2 {
+            // Two weights per division, as the global kernel: wₐ = r_b/(rₐr_b), w_b = rₐ/(rₐr_b).
+            var a = 0
+            while a + 2 <= m {
+                let ra = d2[a] + s2, rb = d2[a + 1] + s2
+                let inv = 1 / (ra * rb)
+                let wa = rb * inv, wb = ra * inv
+                num += wa * z[Int(idx[a])] + wb * z[Int(idx[a + 1])]
+                den += wa + wb
+                a += 2
+            }
+            if a < m {
+                let w = 1 / (d2[a] + s2)
+                num += w * z[Int(idx[a])]
+                den += w
+            }
+        } else {
+            let half = power / 2
+            for a in 0..<m {
+                let w = 1 / Foundation.pow(d2[a] + s2, half)
+                num += w * z[Int(idx[a])]
+                den += w
+            }
         }
         return Estimate(prediction: num / den)
     }
 
-    /// All-points sum in SIMD lanes of 4 (fixed summation order → deterministic).
+    typealias Lanes = SIMD4<Double>
+
+    /// Global power-2 IDW, isotropic: targets (xs[j], y) in SIMD lanes, samples in index order.
+    ///
+    /// Per lane (target) and pair of samples a, b with squared distances rₐ, r_b (+ s²): one
+    /// division gives both weights, wₐ = r_b/(rₐr_b), w_b = rₐ/(rₐr_b) (≤ 2 ulps from 1/r);
+    /// num and den add each pair's sum. (Pairs measured faster than groups of four, whose longer
+    /// dependency chain through the division stalls.) The arithmetic of a lane
+    /// does not depend on the other lanes, so a target gets the same bits in any row position.
+    /// Guarded: a target within the exact threshold of a sample gets that sample's value (the first
+    /// by index, as before); a non-finite or non-positive weight sum (r² products beyond the
+    /// Double range, |r²| ≳ 1e154) falls back to 1/r² per sample.
+    private func globalRowPower2(xs: UnsafeBufferPointer<Double>, y qy: Double, out: UnsafeMutableBufferPointer<Estimate>,
+                                 e: inout [Double]) {
+        let n = samples.count
+        let count = xs.count
+        let s2 = smoothing * smoothing
+        let thr = Self.exactThreshold
+        points.x.withUnsafeBufferPointer { X in
+        points.y.withUnsafeBufferPointer { Y in
+        samples.values.withUnsafeBufferPointer { Z in
+        e.withUnsafeMutableBufferPointer { E in
+            var nearRow = false
+            for i in 0..<n {
+                let dy = Y[i] - qy
+                let v = dy * dy + s2
+                E[i] = v
+                if v < thr { nearRow = true }
+            }
+            let L = Lanes.scalarCount
+            var j = 0
+            while j < count {
+                var qxv = Lanes()
+                for l in 0..<L { qxv[l] = xs[Swift.min(j + l, count - 1)] }
+                var num = Lanes(repeating: 0), den = Lanes(repeating: 0)
+                var i = 0
+                while i + 2 <= n {
+                    let dxa: Lanes = X[i] - qxv, dxb: Lanes = X[i + 1] - qxv
+                    let ra: Lanes = dxa * dxa + E[i], rb: Lanes = dxb * dxb + E[i + 1]
+                    let inv = 1 / (ra * rb)
+                    let wa = rb * inv, wb = ra * inv
+                    num += wa * Z[i] + wb * Z[i + 1]
+                    den += wa + wb
+                    i += 2
+                }
+                while i < n {
+                    let dx = X[i] - qxv
+                    let w = 1 / (dx * dx + E[i])
+                    num += w * Z[i]
+                    den += w
+                    i += 1
+                }
+                let res = num / den
+                for l in 0..<Swift.min(L, count - j) {
+                    var p = res[l]
+                    let qx = qxv[l]
+                    if nearRow {
+                        var hit = false
+                        for t in 0..<n where E[t] < thr {
+                            let dx = X[t] - qx
+                            if dx * dx + E[t] < thr { p = Z[t]; hit = true; break }
+                        }
+                        if hit { out[j + l] = Estimate(prediction: p); continue }
+                    }
+                    if !(den[l] > 0 && den[l].isFinite && p.isFinite) {
+                        var nu = 0.0, de = 0.0
+                        for t in 0..<n {
+                            let dx = X[t] - qx
+                            let w = 1 / (dx * dx + E[t])
+                            nu += w * Z[t]; de += w
+                        }
+                        p = nu / de
+                    }
+                    out[j + l] = Estimate(prediction: p)
+                }
+                j += L
+            }
+        }}}}
+    }
+
+    /// All-points IDW at a transformed target (any power, any anisotropy), samples in index order.
     private func globalEstimate(_ qx: Double, _ qy: Double) -> Double {
         let n = samples.count
         let s2 = smoothing * smoothing
@@ -111,42 +267,14 @@ public struct InverseDistanceWeighting: PointInterpolator {
         return points.x.withUnsafeBufferPointer { X in
             points.y.withUnsafeBufferPointer { Y in
                 samples.values.withUnsafeBufferPointer { Z in
-                    var num4 = SIMD4<Double>(repeating: 0), den4 = SIMD4<Double>(repeating: 0)
-                    var min4 = SIMD4<Double>(repeating: .infinity)
-                    let qx4 = SIMD4<Double>(repeating: qx), qy4 = SIMD4<Double>(repeating: qy)
-                    let s24 = SIMD4<Double>(repeating: s2)
-                    var i = 0
-                    while i + 4 <= n {
-                        let dx = SIMD4<Double>(X[i], X[i + 1], X[i + 2], X[i + 3]) - qx4
-                        let dy = SIMD4<Double>(Y[i], Y[i + 1], Y[i + 2], Y[i + 3]) - qy4
-                        let r2 = dx * dx + dy * dy + s24
-                        min4 = pointwiseMin(min4, r2)
-                        var w: SIMD4<Double>
-                        if p2 {
-                            w = 1 / r2
-                        } else {
-                            w = SIMD4(1 / Foundation.pow(r2[0], half), 1 / Foundation.pow(r2[1], half),
-                                      1 / Foundation.pow(r2[2], half), 1 / Foundation.pow(r2[3], half))
-                        }
-                        num4 += w * SIMD4<Double>(Z[i], Z[i + 1], Z[i + 2], Z[i + 3])
-                        den4 += w
-                        i += 4
-                    }
-                    var num = num4.sum(), den = den4.sum(), minR2 = min4.min()
-                    while i < n {
+                    var num = 0.0, den = 0.0
+                    for i in 0..<n {
                         let dx = X[i] - qx, dy = Y[i] - qy
-                        let r2 = dx * dx + dy * dy + s2
-                        minR2 = Swift.min(minR2, r2)
+                        let r2 = dx * dx + (dy * dy + s2)
+                        if r2 < Self.exactThreshold { return Z[i] }
                         let w = p2 ? 1 / r2 : 1 / Foundation.pow(r2, half)
                         num += w * Z[i]
                         den += w
-                        i += 1
-                    }
-                    if minR2 < Self.exactThreshold {
-                        for j in 0..<n {
-                            let dx = X[j] - qx, dy = Y[j] - qy
-                            if dx * dx + dy * dy + s2 < Self.exactThreshold { return Z[j] }
-                        }
                     }
                     return num / den
                 }

@@ -3,21 +3,51 @@ import Foundation
 /// A Cholesky-factorised ordinary-kriging system for one neighbour set.
 ///
 /// With C the sample covariance matrix = L Lᵀ, it stores v = L⁻¹1, t = L⁻¹z, vᵀv and vᵀt,
-/// so that a target's covariance vector c₀ needs one forward substitution y = L⁻¹c₀.
+/// so that a target's covariance vector c₀ needs y = L⁻¹c₀: for small (local) systems as a
+/// product with the explicit triangular inverse W = L⁻¹ (computed once per neighbour set; SIMD
+/// over rows, yᵢ = Σ_{k≤i} Wᵢₖ c₀ₖ in ascending k), for large (global) ones by forward
+/// substitution yᵢ = (c₀ᵢ − Σ_{k<i} Lᵢₖ yₖ) / Lᵢᵢ (which keeps global kriging exact to the bit at
+/// sample locations in simple cases).
+///
+/// For local systems (`idx` given) the unfactored C of the previous neighbour set is kept and
+/// entries for sample pairs present in both sets are copied rather than recomputed; an entry is
+/// always C(‖p_a − p_b‖) with a the larger sample index, so the copy has the same bits.
 struct KrigingFactor {
     var n = 0
     var stride = 0
     var L: [Double] = []
+    /// For `stride` ≤ ``smallLimit``: W = L⁻¹ by columns (column k at k·paddedStride, rows padded
+    /// with zeros to a multiple of 4), else empty.
+    var WT: [Double] = []
+    var paddedStride = 0
+    var invDiag: [Double] = []
     var v: [Double] = []
     var t: [Double] = []
     var vv = 0.0
     var vt = 0.0
+    /// Unfactored covariance matrix (lower triangle) of the set `key[0..<keyCount]`, and a scratch copy.
+    var C: [Double] = []
+    var Cnew: [Double] = []
+    var key: [Int32] = []
+    var keyCount = -1
+    var map: [Int] = []
+    static let smallLimit = 64
 
-    init(capacity: Int) {
+    /// - Parameter local: a local system (neighbour subsets: covariance reuse and, when small, W = L⁻¹);
+    ///   a global one is solved by forward substitution.
+    init(capacity: Int, local: Bool) {
         stride = capacity
         L = [Double](repeating: 0, count: capacity * capacity)
-        v = [Double](repeating: 0, count: capacity)
-        t = [Double](repeating: 0, count: capacity)
+        paddedStride = (capacity + 3) & ~3
+        if local && capacity <= Self.smallLimit {
+            WT = [Double](repeating: 0, count: paddedStride * capacity)
+            C = L; Cnew = L
+            key = [Int32](repeating: -1, count: capacity)
+            map = [Int](repeating: -1, count: capacity)
+        }
+        invDiag = [Double](repeating: 0, count: capacity)
+        v = [Double](repeating: 0, count: paddedStride)
+        t = [Double](repeating: 0, count: paddedStride)
     }
 
     /// In-place Cholesky of the `n`×`n` leading block (row-major, lower triangle used).
@@ -43,9 +73,9 @@ struct KrigingFactor {
         return true
     }
 
-    /// Solves L y = b in place (forward substitution).
+    /// Solves L y = b in place (forward substitution, row by row; `inv` unused, kept for symmetry).
     @inline(__always)
-    static func forward(_ L: UnsafePointer<Double>, n: Int, stride s: Int, _ b: UnsafeMutablePointer<Double>) {
+    static func forward(_ L: UnsafePointer<Double>, _ inv: UnsafePointer<Double>, n: Int, stride s: Int, _ b: UnsafeMutablePointer<Double>) {
         for i in 0..<n {
             let ri = L + i * s
             var sum = b[i]
@@ -54,29 +84,79 @@ struct KrigingFactor {
         }
     }
 
-    /// Builds and factorises the system for samples `idx[0..<n]` (transformed coordinates px, py, values z).
+    /// Builds and factorises the system for samples `idx[0..<n]` (ascending sample indices; nil = all samples
+    /// in order; transformed coordinates px, py, values z).
     /// Retries with a growing diagonal regularisation (1e-12 … 1e-6 × sill) when the matrix is
     /// numerically singular; returns false if all attempts fail.
+    @inline(never)
     mutating func factorise(idx: UnsafePointer<Int32>?, n: Int, px: UnsafePointer<Double>, py: UnsafePointer<Double>,
                             z: UnsafePointer<Double>, model: VariogramModel) -> Bool {
         self.n = n
         let s = stride
         let sill = model.sill
+        let cached = idx != nil && !C.isEmpty
+        if cached, let idx {
+            // Covariances of pairs shared with the previous set are copied (same bits as recomputing).
+            let kc = keyCount
+            map.withUnsafeMutableBufferPointer { mp in
+                key.withUnsafeMutableBufferPointer { kp in
+                    var b = 0
+                    for a in 0..<n {
+                        let i = idx[a]
+                        while b < kc && kp[b] < i { b += 1 }
+                        mp[a] = b < kc && kp[b] == i ? b : -1
+                    }
+                    for a in 0..<n { kp[a] = idx[a] }
+                }
+                C.withUnsafeBufferPointer { oldC in
+                    Cnew.withUnsafeMutableBufferPointer { nc in
+                        for i in 0..<n {
+                            let ii = Int(idx[i])
+                            let xi = px[ii], yi = py[ii]
+                            let ri = nc.baseAddress! + i * s
+                            let mi = mp[i]
+                            for j in 0..<i {
+                                let mj = mp[j]
+                                if mi >= 0 && mj >= 0 {
+                                    ri[j] = oldC[mi * s + mj]
+                                } else {
+                                    let jj = Int(idx[j])
+                                    let dx = xi - px[jj], dy = yi - py[jj]
+                                    ri[j] = model.covariance((dx * dx + dy * dy).squareRoot())
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&C, &Cnew)
+            keyCount = n
+        }
         var jitter = 0.0
         for attempt in 0..<8 {
             if attempt > 0 { jitter = sill * Foundation.pow(10, Double(-14 + 2 * attempt)) }
             let ok: Bool = L.withUnsafeMutableBufferPointer { Lb in
                 let a = Lb.baseAddress!
-                for i in 0..<n {
-                    let ii = idx.map { Int($0[i]) } ?? i
-                    let xi = px[ii], yi = py[ii]
-                    let ri = a + i * s
-                    for j in 0..<i {
-                        let jj = idx.map { Int($0[j]) } ?? j
-                        let dx = xi - px[jj], dy = yi - py[jj]
-                        ri[j] = model.covariance((dx * dx + dy * dy).squareRoot())
+                if cached {
+                    C.withUnsafeBufferPointer { cb in
+                        for i in 0..<n {
+                            let ri = a + i * s, ci = cb.baseAddress! + i * s
+                            for j in 0..<i { ri[j] = ci[j] }
+                            ri[i] = sill + jitter
+                        }
                     }
-                    ri[i] = sill + jitter
+                } else {
+                    for i in 0..<n {
+                        let ii = idx.map { Int($0[i]) } ?? i
+                        let xi = px[ii], yi = py[ii]
+                        let ri = a + i * s
+                        for j in 0..<i {
+                            let jj = idx.map { Int($0[j]) } ?? j
+                            let dx = xi - px[jj], dy = yi - py[jj]
+                            ri[j] = model.covariance((dx * dx + dy * dy).squareRoot())
+                        }
+                        ri[i] = sill + jitter
+                    }
                 }
                 return Self.cholesky(a, n: n, stride: s)
             }
@@ -84,45 +164,253 @@ struct KrigingFactor {
             if attempt == 7 { return false }
         }
         L.withUnsafeBufferPointer { Lb in
-            v.withUnsafeMutableBufferPointer { vb in
-                t.withUnsafeMutableBufferPointer { tb in
-                    for i in 0..<n {
-                        vb[i] = 1
-                        tb[i] = z[idx.map { Int($0[i]) } ?? i]
+            invDiag.withUnsafeMutableBufferPointer { ib in
+                for i in 0..<n { ib[i] = 1 / Lb[i * s + i] }
+                if !WT.isEmpty {
+                    // Columns of W = L⁻¹: L w = e_k.
+                    let ps = paddedStride
+                    WT.withUnsafeMutableBufferPointer { wb in
+                        for k in 0..<n {
+                            let w = wb.baseAddress! + k * ps
+                            for i in 0..<k { w[i] = 0 }
+                            w[k] = ib[k]
+                            var i = k + 1
+                            while i < n {
+                                let ri = Lb.baseAddress! + i * s
+                                var sum = 0.0
+                                for j in k..<i { sum -= ri[j] * w[j] }
+                                w[i] = sum * ib[i]
+                                i += 1
+                            }
+                            for i in n..<ps { w[i] = 0 }
+                        }
                     }
-                    Self.forward(Lb.baseAddress!, n: n, stride: s, vb.baseAddress!)
-                    Self.forward(Lb.baseAddress!, n: n, stride: s, tb.baseAddress!)
-                    var a = 0.0, b = 0.0
-                    for i in 0..<n { a += vb[i] * vb[i]; b += vb[i] * tb[i] }
-                    vv = a; vt = b
+                }
+                v.withUnsafeMutableBufferPointer { vb in
+                    t.withUnsafeMutableBufferPointer { tb in
+                        for i in 0..<n {
+                            vb[i] = 1
+                            tb[i] = z[idx.map { Int($0[i]) } ?? i]
+                        }
+                        Self.forward(Lb.baseAddress!, ib.baseAddress!, n: n, stride: s, vb.baseAddress!)
+                        Self.forward(Lb.baseAddress!, ib.baseAddress!, n: n, stride: s, tb.baseAddress!)
+                        var a = 0.0, b = 0.0
+                        for i in 0..<n { a += vb[i] * vb[i]; b += vb[i] * tb[i] }
+                        vv = a; vt = b
+                        for i in n..<vb.count { vb[i] = 0; tb[i] = 0 }
+                    }
                 }
             }
         }
         return true
     }
 
-    /// Given c₀ in `c` (overwritten by L⁻¹c₀): (prediction, variance, Lagrange multiplier m).
+    /// Given c₀ in `c` (capacity ≥ the padded stride; overwritten by L⁻¹c₀ for large systems):
+    /// (prediction, variance, Lagrange multiplier m).
     ///
     /// With y = L⁻¹c₀: m = (1 − vᵀy)/vᵀv, Ŷ = yᵀt + m vᵀt, σ² = C(0) − yᵀy + m² vᵀv.
     @inline(__always)
     func solve(_ c: UnsafeMutablePointer<Double>, sill: Double) -> (Double, Double, Double) {
-        L.withUnsafeBufferPointer { Lb in
-            v.withUnsafeBufferPointer { vb in
-                t.withUnsafeBufferPointer { tb in
-                    Self.forward(Lb.baseAddress!, n: n, stride: stride, c)
-                    var yy = 0.0, vy = 0.0, yt = 0.0
-                    for i in 0..<n {
-                        let y = c[i]
-                        yy += y * y; vy += vb[i] * y; yt += y * tb[i]
+        var yy = 0.0, vy = 0.0, yt = 0.0
+        if WT.isEmpty {
+            invDiag.withUnsafeBufferPointer { ib in
+                v.withUnsafeBufferPointer { vb in
+                    t.withUnsafeBufferPointer { tb in
+                        L.withUnsafeBufferPointer { Self.forward($0.baseAddress!, ib.baseAddress!, n: n, stride: stride, c) }
+                        for i in 0..<n {
+                            let y = c[i]
+                            yy += y * y; vy += vb[i] * y; yt += y * tb[i]
+                        }
                     }
-                    let m = (1 - vy) / vv
-                    let pred = yt + m * vt
-                    let variance = Swift.max(0, sill - yy + m * m * vv)
-                    return (pred, variance, m)
+                }
+            }
+        } else {
+            return WT.withUnsafeBufferPointer { wb in
+                v.withUnsafeBufferPointer { vb in
+                    t.withUnsafeBufferPointer { tb in
+                        Self.solveSmall(W: wb.baseAddress!, V: vb.baseAddress!, T: tb.baseAddress!, vv: vv, vt: vt, n: n,
+                                        paddedStride: paddedStride, c, sill: sill)
+                    }
                 }
             }
         }
+        let m = (1 - vy) / vv
+        let pred = yt + m * vt
+        let variance = Swift.max(0, sill - yy + m * m * vv)
+        return (pred, variance, m)
     }
+
+    /// ``solve(_:sill:)`` for a small system given W = L⁻¹ by padded columns, v and t (zero-padded).
+    @inline(__always)
+    static func solveSmall(W wp: UnsafePointer<Double>, V vp: UnsafePointer<Double>, T tp: UnsafePointer<Double>, vv: Double, vt: Double,
+                           n: Int, paddedStride ps: Int, _ c: UnsafeMutablePointer<Double>, sill: Double) -> (Double, Double, Double) {
+        let chunks = (n + 3) >> 2
+        let W = UnsafeRawPointer(wp), V = UnsafeRawPointer(vp), T = UnsafeRawPointer(tp)
+        var yy = 0.0, vy = 0.0, yt = 0.0
+        if ps == 16 {
+            // Capacity 16 (rows ≥ n of W are zero): y in four registers, and column k only
+            // touches the chunks at or below its diagonal.
+            typealias V4 = SIMD4<Double>
+            var y0 = V4(repeating: 0), y1 = y0, y2 = y0, y3 = y0
+            let n1 = Swift.min(n, 4), n2 = Swift.min(n, 8), n3 = Swift.min(n, 12)
+            for k in 0..<n1 {
+                let ck = c[k], col = W + k * 128
+                y0 += col.loadUnaligned(as: V4.self) * ck
+                y1 += col.loadUnaligned(fromByteOffset: 32, as: V4.self) * ck
+                y2 += col.loadUnaligned(fromByteOffset: 64, as: V4.self) * ck
+                y3 += col.loadUnaligned(fromByteOffset: 96, as: V4.self) * ck
+            }
+            for k in n1..<n2 {
+                let ck = c[k], col = W + k * 128
+                y1 += col.loadUnaligned(fromByteOffset: 32, as: V4.self) * ck
+                y2 += col.loadUnaligned(fromByteOffset: 64, as: V4.self) * ck
+                y3 += col.loadUnaligned(fromByteOffset: 96, as: V4.self) * ck
+            }
+            for k in n2..<n3 {
+                let ck = c[k], col = W + k * 128
+                y2 += col.loadUnaligned(fromByteOffset: 64, as: V4.self) * ck
+                y3 += col.loadUnaligned(fromByteOffset: 96, as: V4.self) * ck
+            }
+            for k in n3..<n {
+                y3 += (W + k * 128).loadUnaligned(fromByteOffset: 96, as: V4.self) * c[k]
+            }
+            @inline(__always) func ld(_ p: UnsafeRawPointer, _ q: Int) -> V4 { p.loadUnaligned(fromByteOffset: q * 32, as: V4.self) }
+            let syy = y0 * y0 + y1 * y1 + y2 * y2 + y3 * y3
+            let svy = ld(V, 0) * y0 + ld(V, 1) * y1 + ld(V, 2) * y2 + ld(V, 3) * y3
+            let syt = ld(T, 0) * y0 + ld(T, 1) * y1 + ld(T, 2) * y2 + ld(T, 3) * y3
+            yy = syy.sum(); vy = svy.sum(); yt = syt.sum()
+        } else if chunks <= 4 {
+            // n ≤ 16: y in registers; every column is applied to all chunks (the zeros of W above
+            // the diagonal add nothing).
+            typealias V4 = SIMD4<Double>
+            var y0 = V4(repeating: 0), y1 = y0, y2 = y0, y3 = y0
+            for k in 0..<n {
+                let ck = c[k]
+                let col = W + k * ps * 8
+                y0 += col.loadUnaligned(as: V4.self) * ck
+                if chunks > 1 { y1 += col.loadUnaligned(fromByteOffset: 32, as: V4.self) * ck }
+                if chunks > 2 { y2 += col.loadUnaligned(fromByteOffset: 64, as: V4.self) * ck }
+                if chunks > 3 { y3 += col.loadUnaligned(fromByteOffset: 96, as: V4.self) * ck }
+            }
+            @inline(__always) func ld(_ p: UnsafeRawPointer, _ q: Int) -> V4 {
+                q < chunks ? p.loadUnaligned(fromByteOffset: q * 32, as: V4.self) : V4(repeating: 0)
+            }
+            let syy = y0 * y0 + y1 * y1 + y2 * y2 + y3 * y3
+            let svy = ld(V, 0) * y0 + ld(V, 1) * y1 + ld(V, 2) * y2 + ld(V, 3) * y3
+            let syt = ld(T, 0) * y0 + ld(T, 1) * y1 + ld(T, 2) * y2 + ld(T, 3) * y3
+            yy = syy.sum(); vy = svy.sum(); yt = syt.sum()
+        } else {
+        withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: chunks) { yb in
+            let Y = yb.baseAddress!
+            for q in 0..<chunks { Y[q] = SIMD4(repeating: 0) }
+            // y = Σ_k W[:, k] c_k (rows above the diagonal are zero in W).
+            for k in 0..<n {
+                let ck = c[k]
+                let col = W + k * ps * 8
+                var q = k >> 2
+                while q < chunks {
+                    Y[q] += col.loadUnaligned(fromByteOffset: q * 32, as: SIMD4<Double>.self) * ck
+                    q += 1
+                }
+            }
+            var syy = SIMD4<Double>(repeating: 0), svy = syy, syt = syy
+            for q in 0..<chunks {
+                let y = Y[q]
+                syy += y * y
+                svy += V.loadUnaligned(fromByteOffset: q * 32, as: SIMD4<Double>.self) * y
+                syt += T.loadUnaligned(fromByteOffset: q * 32, as: SIMD4<Double>.self) * y
+            }
+            yy = syy.sum(); vy = svy.sum(); yt = syt.sum()
+        }
+        }
+        let m = (1 - vy) / vv
+        let pred = yt + m * vt
+        let variance = Swift.max(0, sill - yy + m * m * vv)
+        return (pred, variance, m)
+    }
+
+    /// Copies W, v, t, vv, vt of a small factor to `dst` in `FactorCache` entry layout.
+    func store(into dst: UnsafeMutablePointer<Double>) {
+        let ps = paddedStride
+        WT.withUnsafeBufferPointer { dst.update(from: $0.baseAddress!, count: ps * n) }
+        v.withUnsafeBufferPointer { (dst + ps * stride).update(from: $0.baseAddress!, count: ps) }
+        t.withUnsafeBufferPointer { (dst + ps * stride + ps).update(from: $0.baseAddress!, count: ps) }
+        dst[ps * stride + 2 * ps] = vv
+        dst[ps * stride + 2 * ps + 1] = vt
+    }
+}
+
+/// A heap buffer of Doubles owned by a workspace.
+final class ScratchBuffer {
+    let p: UnsafeMutablePointer<Double>
+    init(count: Int) { p = .allocate(capacity: count); p.initialize(repeating: 0, count: count) }
+    deinit { p.deallocate() }
+}
+
+/// A per-worker, two-way set-associative cache of small local kriging factors keyed by the
+/// neighbour set (ascending sample indices), least recently used entry replaced. A factor is a
+/// pure function of its set, so a hit gives the same bits as refactorising; it lets the next grid
+/// row reuse the factors of the row above.
+final class FactorCache {
+    let k: Int, ps: Int, slots: Int, entrySize: Int
+    let keys: UnsafeMutablePointer<Int32>
+    let counts: UnsafeMutablePointer<Int>
+    let stamps: UnsafeMutablePointer<UInt64>
+    let data: UnsafeMutablePointer<Double>
+    var clock: UInt64 = 0
+
+    /// nil when the systems are too large to be worth caching.
+    init?(k: Int) {
+        guard k >= 1, k <= 32 else { return nil }
+        self.k = k
+        ps = (k + 3) & ~3
+        entrySize = ps * k + 2 * ps + 2
+        var sl = 64
+        while sl * 2 * entrySize * 8 <= 6 << 20 && sl < 8192 { sl *= 2 }
+        slots = sl
+        keys = .allocate(capacity: sl * k)
+        counts = .allocate(capacity: sl)
+        counts.initialize(repeating: -1, count: sl)
+        stamps = .allocate(capacity: sl)
+        stamps.initialize(repeating: 0, count: sl)
+        data = .allocate(capacity: sl * entrySize)
+    }
+
+    deinit { keys.deallocate(); counts.deallocate(); stamps.deallocate(); data.deallocate() }
+
+    @inline(__always)
+    private func matches(_ slot: Int, _ idx: UnsafePointer<Int32>, _ m: Int) -> Bool {
+        guard counts[slot] == m else { return false }
+        let key = keys + slot * k
+        for a in 0..<m where key[a] != idx[a] { return false }
+        return true
+    }
+
+    /// The slot for a set and whether it already holds that set's factor (else the slot to fill).
+    @inline(__always)
+    func lookup(_ idx: UnsafePointer<Int32>, _ m: Int) -> (slot: Int, hit: Bool) {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(m)
+        for a in 0..<m { h = (h ^ UInt64(UInt32(bitPattern: idx[a]))) &* 0x0000_0100_0000_01b3 }
+        h ^= h >> 29
+        let s0 = (Int(truncatingIfNeeded: h) & (slots / 2 - 1)) * 2
+        clock &+= 1
+        if matches(s0, idx, m) { stamps[s0] = clock; return (s0, true) }
+        if matches(s0 + 1, idx, m) { stamps[s0 + 1] = clock; return (s0 + 1, true) }
+        let victim = stamps[s0] <= stamps[s0 + 1] ? s0 : s0 + 1
+        stamps[victim] = clock
+        return (victim, false)
+    }
+
+    @inline(__always)
+    func entry(_ slot: Int) -> UnsafeMutablePointer<Double> { data + slot * entrySize }
+
+    func fill(_ slot: Int, _ idx: UnsafePointer<Int32>, _ m: Int, from f: KrigingFactor) {
+        counts[slot] = m
+        (keys + slot * k).update(from: idx, count: m)
+        f.store(into: entry(slot))
+    }
+
+    func invalidate(_ slot: Int) { counts[slot] = -1 }
 }
 
 /// Ordinary (point) kriging with a fixed variogram model, global or local neighbourhood.
@@ -135,8 +423,11 @@ struct KrigingFactor {
 ///
 /// - Global neighbourhood: C is factorised once (Cholesky) at initialisation; each target needs
 ///   one forward substitution, O(n²). Local: the k nearest samples, sorted by index, form the
-///   system; the factor is cached per worker and reused while the neighbour *set* is unchanged
-///   (the factor depends only on the set, so results are bit-identical with or without reuse).
+///   system; the factor is reused while the neighbour *set* is unchanged, and along grid rows
+///   (``estimateRow(xs:y:into:workspace:)``) the factors of recent sets are kept in a per-worker
+///   cache (`FactorCache`) so the next row reuses those of the row above. The factor depends only
+///   on the set, so results are bit-identical with or without reuse. Small local systems (k ≤ 64)
+///   are solved with the explicit inverse W = L⁻¹ (a few ulps from forward substitution).
 /// - Units: prediction in value units, variance in squared value units; coordinates in CRS units.
 /// - Assumptions: a bounded (sill) variogram model; coincident samples are merged at initialisation
 ///   (mean value, see ``mergedDuplicates``) because they make C singular.
@@ -179,7 +470,7 @@ public struct OrdinaryKriging: PointInterpolator {
         isGlobal = global
         if global {
             tree = nil
-            var f = KrigingFactor(capacity: merged.count)
+            var f = KrigingFactor(capacity: merged.count, local: false)
             let ok = pts.x.withUnsafeBufferPointer { X in
                 pts.y.withUnsafeBufferPointer { Y in
                     merged.values.withUnsafeBufferPointer { Z in
@@ -208,12 +499,22 @@ public struct OrdinaryKriging: PointInterpolator {
         var keyCount = -1
         var factor: KrigingFactor
         var c: [Double]
+        var row: RowNeighbours
+        /// Factors of recent neighbour sets (allocated on the first multi-target row).
+        var cache: FactorCache?
+        var slot = -1
+        var keyInCache = false
+        let cbuf: ScratchBuffer
+        /// Targets in the (possibly anisotropy-transformed) search space.
+        var tx: [Double] = []
+        var ty: [Double] = []
     }
 
     public func makeWorkspace() -> Workspace {
         let k = isGlobal ? 0 : min(neighbourhood.maxPoints ?? samples.count, samples.count)
         return Workspace(neighbours: KDTree.Neighbours(capacity: k), key: [Int32](repeating: -1, count: max(k, 1)),
-                         factor: KrigingFactor(capacity: k), c: [Double](repeating: 0, count: isGlobal ? samples.count : max(k, 1)))
+                         factor: KrigingFactor(capacity: k, local: true), c: [Double](repeating: 0, count: isGlobal ? samples.count : max(k, 4)),
+                         row: RowNeighbours(k: k, radius: neighbourhood.radius), cbuf: ScratchBuffer(count: max(k, 4)))
     }
 
     public func estimate(x: Double, y: Double, workspace: inout Workspace) -> Estimate {
@@ -221,71 +522,108 @@ public struct OrdinaryKriging: PointInterpolator {
         return Estimate(prediction: r.prediction, variance: r.variance)
     }
 
+    /// Same results as ``estimate(x:y:workspace:)`` per target; a local neighbourhood reuses the
+    /// neighbour search between adjacent targets (`RowNeighbours`) and the factor while the set is unchanged.
+    public func estimateRow(xs: UnsafeBufferPointer<Double>, y: Double, into out: UnsafeMutableBufferPointer<Estimate>,
+                            workspace ws: inout Workspace) {
+        krigeRow(xs: xs, y: y, workspace: &ws) { j, p, v, _ in out[j] = Estimate(prediction: p, variance: v) }
+    }
+
     /// The kriging prediction, variance and Lagrange multiplier m (convention C λ − m1 = c₀) at (x, y).
     public func krige(x: Double, y: Double, workspace ws: inout Workspace) -> (prediction: Double, variance: Double, lagrangeMultiplier: Double) {
-        let (qx, qy) = points.map(x, y)
+        var r = (prediction: Double.nan, variance: Double.nan, lagrangeMultiplier: Double.nan)
+        var xv = x
+        withUnsafePointer(to: &xv) { xp in
+            krigeRow(xs: UnsafeBufferPointer(start: xp, count: 1), y: y, workspace: &ws) { _, p, v, m in r = (p, v, m) }
+        }
+        return r
+    }
+
+    /// ``krige(x:y:workspace:)`` at (xs[j], y) for every j, reported in order through `body(j, prediction, variance, m)`.
+    @inline(__always)
+    func krigeRow(xs: UnsafeBufferPointer<Double>, y: Double, workspace ws: inout Workspace,
+                  _ body: (Int, Double, Double, Double) -> Void) {
+        let count = xs.count
+        guard count > 0 else { return }
         let model = self.model
         if let f = globalFactor {
             let n = samples.count
-            return points.x.withUnsafeBufferPointer { X in
+            points.x.withUnsafeBufferPointer { X in
                 points.y.withUnsafeBufferPointer { Y in
                     ws.c.withUnsafeMutableBufferPointer { cb in
                         let c = cb.baseAddress!
-                        for i in 0..<n {
-                            let dx = X[i] - qx, dy = Y[i] - qy
-                            c[i] = model.covariance((dx * dx + dy * dy).squareRoot())
-                        }
-                        let r = f.solve(c, sill: sill)
-                        return (r.0, r.1, r.2)
-                    }
-                }
-            }
-        }
-        let k = ws.neighbours.capacity
-        tree!.nearest(x: qx, y: qy, k: k, radius: neighbourhood.radius, into: &ws.neighbours)
-        let m = ws.neighbours.count
-        guard m > 0, m >= neighbourhood.minPoints else { return (.nan, .nan, .nan) }
-        // Canonical order: ascending sample index, so the system depends only on the neighbour set.
-        ws.neighbours.sortIndicesAscending()
-        var same = m == ws.keyCount
-        if same {
-            for a in 0..<m where ws.key[a] != ws.neighbours.indices[a] { same = false; break }
-        }
-        if !same {
-            for a in 0..<m { ws.key[a] = ws.neighbours.indices[a] }
-            let key = ws.key
-            let done: Bool = points.x.withUnsafeBufferPointer { X in
-                points.y.withUnsafeBufferPointer { Y in
-                    samples.values.withUnsafeBufferPointer { Z in
-                        key.withUnsafeBufferPointer { kb in
-                            ws.factor.factorise(idx: kb.baseAddress!, n: m, px: X.baseAddress!, py: Y.baseAddress!,
-                                                z: Z.baseAddress!, model: model)
+                        for j in 0..<count {
+                            let (qx, qy) = points.map(xs[j], y)
+                            for i in 0..<n {
+                                let dx = X[i] - qx, dy = Y[i] - qy
+                                c[i] = model.covariance((dx * dx + dy * dy).squareRoot())
+                            }
+                            let r = f.solve(c, sill: sill)
+                            body(j, r.0, r.1, r.2)
                         }
                     }
                 }
             }
-            ws.keyCount = done ? m : -1
-            if !done { return (.nan, .nan, .nan) }
+            return
         }
-        let key = ws.key
-        points.x.withUnsafeBufferPointer { X in
-            points.y.withUnsafeBufferPointer { Y in
-                key.withUnsafeBufferPointer { kb in
-                    ws.c.withUnsafeMutableBufferPointer { cb in
-                        for a in 0..<m {
-                            let i = Int(kb[a])
-                            let dx = X[i] - qx, dy = Y[i] - qy
-                            cb[a] = model.covariance((dx * dx + dy * dy).squareRoot())
-                        }
-                    }
+        if ws.tx.count < count {
+            ws.tx = [Double](repeating: 0, count: count); ws.ty = ws.tx
+        }
+        for j in 0..<count { (ws.tx[j], ws.ty[j]) = points.map(xs[j], y) }
+        ws.row.reset()
+        let tree = self.tree!
+        let minPoints = neighbourhood.minPoints
+        if count > 1 && ws.cache == nil { ws.cache = FactorCache(k: ws.factor.stride) }
+        let cache = count > 1 ? ws.cache : nil
+        points.x.withUnsafeBufferPointer { PX in
+        points.y.withUnsafeBufferPointer { PY in
+        samples.values.withUnsafeBufferPointer { Z in
+        ws.tx.withUnsafeBufferPointer { TX in
+        ws.ty.withUnsafeBufferPointer { TY in
+            let qx = UnsafeBufferPointer(rebasing: TX[0..<count]), qy = UnsafeBufferPointer(rebasing: TY[0..<count])
+            let c = ws.cbuf.p
+            // The current set's factor lives in the cache (row mode) or in ws.factor (single targets).
+            if (cache != nil) != ws.keyInCache { ws.keyCount = -1; ws.keyInCache = cache != nil }
+            for j in 0..<count {
+                let m = ws.row.next(j, tree: tree, px: PX.baseAddress!, py: PY.baseAddress!, qx: qx, qy: qy)
+                guard m > 0, m >= minPoints else { body(j, .nan, .nan, .nan); continue }
+                // Canonical order: ascending sample index, so the system depends only on the neighbour set.
+                let idx = ws.row.outIdx, d2 = ws.row.outD2
+                var same = m == ws.keyCount
+                if same {
+                    for a in 0..<m where ws.key[a] != idx[a] { same = false; break }
                 }
+                if !same {
+                    for a in 0..<m { ws.key[a] = idx[a] }
+                    var hit = false
+                    if let cache {
+                        let (slot, h) = cache.lookup(idx, m)
+                        ws.slot = slot
+                        hit = h
+                    }
+                    if !hit {
+                        let done = ws.factor.factorise(idx: idx, n: m, px: PX.baseAddress!, py: PY.baseAddress!,
+                                                       z: Z.baseAddress!, model: model)
+                        if let cache {
+                            if done { cache.fill(ws.slot, idx, m, from: ws.factor) } else { cache.invalidate(ws.slot) }
+                        }
+                        if !done { ws.keyCount = -1; body(j, .nan, .nan, .nan); continue }
+                    }
+                    ws.keyCount = m
+                }
+                model.covariances(squaredDistances: d2, into: c, count: m)
+                let r: (Double, Double, Double)
+                if let cache {
+                    let e = UnsafePointer(cache.entry(ws.slot))
+                    let ps = cache.ps, k = cache.k
+                    r = KrigingFactor.solveSmall(W: e, V: e + ps * k, T: e + ps * k + ps, vv: e[ps * k + 2 * ps],
+                                                 vt: e[ps * k + 2 * ps + 1], n: m, paddedStride: ps, c, sill: sill)
+                } else {
+                    r = ws.factor.solve(c, sill: sill)
+                }
+                body(j, r.0, r.1, r.2)
             }
-        }
-        let f = ws.factor
-        return ws.c.withUnsafeMutableBufferPointer { cb in
-            let r = f.solve(cb.baseAddress!, sill: sill)
-            return (r.0, r.1, r.2)
-        }
+        }}}}}
     }
 }
 
@@ -340,6 +678,16 @@ public struct LognormalKriging: PointInterpolator {
 
     public func estimate(x: Double, y: Double, workspace: inout OrdinaryKriging.Workspace) -> Estimate {
         let (yhat, v, m) = kriging.krige(x: x, y: y, workspace: &workspace)
+        return backTransform(yhat, v, m)
+    }
+
+    public func estimateRow(xs: UnsafeBufferPointer<Double>, y: Double, into out: UnsafeMutableBufferPointer<Estimate>,
+                            workspace ws: inout OrdinaryKriging.Workspace) {
+        kriging.krigeRow(xs: xs, y: y, workspace: &ws) { j, p, v, m in out[j] = backTransform(p, v, m) }
+    }
+
+    @inline(__always)
+    func backTransform(_ yhat: Double, _ v: Double, _ m: Double) -> Estimate {
         guard yhat.isFinite else { return .missing }
         let z = Foundation.exp(yhat + v / 2 - m)
         var p = Double.nan

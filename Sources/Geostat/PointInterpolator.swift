@@ -92,6 +92,14 @@ public protocol PointInterpolator: Sendable {
     func makeWorkspace() -> Workspace
     /// Prediction at (x, y) in the samples' CRS.
     func estimate(x: Double, y: Double, workspace: inout Workspace) -> Estimate
+    /// Predictions at the targets (xs[j], y), j = 0..<xs.count, written to `out[j]`
+    /// (`out.count` ≥ `xs.count`). Used by ``GridInterpolation`` for a row of cell centres.
+    ///
+    /// Must give, bit for bit, what ``estimate(x:y:workspace:)`` gives for each target (the
+    /// default implementation calls it); implementations exist only to share work between
+    /// neighbouring targets (neighbour search, per-row terms, SIMD across targets).
+    func estimateRow(xs: UnsafeBufferPointer<Double>, y: Double, into out: UnsafeMutableBufferPointer<Estimate>,
+                     workspace: inout Workspace)
     /// The same method with the same parameters (model kept fixed) on other samples; used by cross-validation.
     func refitted(to samples: SampleSet) throws(GeostatError) -> Self
     /// Squared standardised error of a cross-validation prediction, (obs − pred)²/variance
@@ -100,6 +108,11 @@ public protocol PointInterpolator: Sendable {
 }
 
 extension PointInterpolator {
+    public func estimateRow(xs: UnsafeBufferPointer<Double>, y: Double, into out: UnsafeMutableBufferPointer<Estimate>,
+                            workspace: inout Workspace) {
+        for j in xs.indices { out[j] = estimate(x: xs[j], y: y, workspace: &workspace) }
+    }
+
     public func squaredStandardizedError(observed: Double, estimate: Estimate) -> Double {
         let r = observed - estimate.prediction
         return r * r / estimate.variance

@@ -168,3 +168,31 @@ public struct VariogramModel: Hashable, Sendable, CustomStringConvertible {
         components.map(\.description).joined(separator: " + ") + (anisotropy.map { " \($0)" } ?? "")
     }
 }
+
+extension VariogramModel {
+    /// `out[a] = covariance(√d2[a])` for `a < count`, with the same bits as ``covariance(_:)`` per
+    /// element (each component's term is added in the same order), one loop per component.
+    @inline(__always)
+    func covariances(squaredDistances d2: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count n: Int) {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(n, 1)) { hb in
+            let h = hb.baseAddress!
+            for a in 0..<n { h[a] = d2[a].squareRoot(); out[a] = 0 }
+            for comp in components {
+                let c = comp.partialSill, range = comp.range
+                switch comp.kind {
+                case .nugget:
+                    for a in 0..<n { out[a] += c - (h[a] <= 0 ? 0 : c) }
+                case .spherical:
+                    for a in 0..<n {
+                        let x = h[a]
+                        let g: Double
+                        if x <= 0 { g = 0 } else if x >= range { g = c } else { let r = x / range; g = c * (1.5 * r - 0.5 * r * r * r) }
+                        out[a] += c - g
+                    }
+                default:
+                    for a in 0..<n { out[a] += c - comp.gamma(h[a]) }
+                }
+            }
+        }
+    }
+}

@@ -74,6 +74,11 @@ private struct LognormalWithLogPrediction: PointInterpolator {
         let e = base.estimate(x: x, y: y, workspace: &workspace)
         return Estimate(prediction: e.prediction, variance: e.variance, exceedance: e.logPrediction, logPrediction: e.logPrediction)
     }
+    func estimateRow(xs: UnsafeBufferPointer<Double>, y: Double, into out: UnsafeMutableBufferPointer<Estimate>,
+                     workspace: inout OrdinaryKriging.Workspace) {
+        base.estimateRow(xs: xs, y: y, into: out, workspace: &workspace)
+        for j in xs.indices { out[j].exceedance = out[j].logPrediction }
+    }
 }
 
 /// Lognormal kriging onto `grid`, writing the back-transformed prediction, the log-scale

@@ -36,6 +36,44 @@ struct PropertyTests {
         #expect(within == expected)
     }
 
+    /// The row search (segments + candidate lists + reuse of the previous set) gives exactly the
+    /// tree's k nearest (ties by index), including on a lattice full of equidistant samples.
+    @Test(arguments: [UInt64(1), 2])
+    func rowNeighboursMatchTree(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let n = 300
+        let x = (0..<n).map { _ in Double(rng.nextInt(below: 40)) }, y = (0..<n).map { _ in Double(rng.nextInt(below: 40)) }
+        let tree = KDTree(x: x, y: y)
+        for (k, radius) in [(17, Double.infinity), (8, 3.0), (5, 6.5), (1, .infinity)] {
+            var row = RowNeighbours(k: k, radius: radius)
+            var nb = KDTree.Neighbours(capacity: k)
+            for step in [0.25, 0.5, 1.0, 7.0] {
+                for r in 0..<6 {
+                    let qy = Double(r * 7) + (r.isMultiple(of: 2) ? 0 : 0.5)
+                    let qx = (0..<Int(44 / step)).map { -2 + Double($0) * step }
+                    let qys = [Double](repeating: qy, count: qx.count)
+                    row.reset()
+                    x.withUnsafeBufferPointer { X in
+                        y.withUnsafeBufferPointer { Y in
+                            qx.withUnsafeBufferPointer { QX in
+                                qys.withUnsafeBufferPointer { QY in
+                                    for j in 0..<qx.count {
+                                        let m = row.next(j, tree: tree, px: X.baseAddress!, py: Y.baseAddress!, qx: QX, qy: QY)
+                                        tree.nearest(x: qx[j], y: qy, k: k, radius: radius, into: &nb)
+                                        let expected = (0..<nb.count).map { (nb.indices[$0], nb.squaredDistances[$0]) }.sorted { $0.0 < $1.0 }
+                                        let got = (0..<m).map { (row.outIdx[$0], row.outD2[$0]) }
+                                        #expect(got.map(\.0) == expected.map(\.0), "k \(k) r \(radius) step \(step) target \(j)")
+                                        #expect(got.map(\.1) == expected.map(\.1))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test func idwStaysWithinRangeAndIsExactAtSamples() throws {
         let s = randomSamples(count: 250, seed: 11)
         let lo = s.values.min()!, hi = s.values.max()!
@@ -107,6 +145,15 @@ struct PropertyTests {
             for c in 0..<grid.columns { direct.append(interp.predict(at: Coordinate(x: grid.centerX(column: c), y: grid.centerY(row: r))).prediction) }
         }
         #expect(reference.prediction.map(\.bitPattern) == direct.map(\.bitPattern), "\(label): reuse vs fresh")
+        // One workspace for every cell, point by point (factor reuse between single targets).
+        var coords: [Coordinate] = []
+        for r in 0..<grid.rows {
+            for c in 0..<grid.columns { coords.append(Coordinate(x: grid.centerX(column: c), y: grid.centerY(row: r))) }
+        }
+        let shared = interp.predict(at: coords)
+        #expect(shared.map(\.prediction.bitPattern) == direct.map(\.bitPattern), "\(label): shared workspace vs fresh")
+        #expect(shared.map(\.variance.bitPattern) == (reference.variance ?? [Double](repeating: .nan, count: shared.count)).map(\.bitPattern),
+                "\(label): shared workspace variance")
         for threads in [1, 2, 8] {
             for blockRows in [1, 7, 64] {
                 var rowsSeen = 0

@@ -8,10 +8,10 @@ import Testing
 @Suite("soilmap run, end to end", .serialized)
 struct RunProjectTests {
     /// Copies the test project into a scratch folder (so outputs go there) and loads it.
-    func project(in dir: ScratchFolder, edit: (String) -> String = { $0 }) throws -> Project {
-        for f in ["gaoping_small.gpkg", "samples.csv"] {
-            try FileManager.default.copyItem(atPath: fixture("project/" + f), toPath: dir.file(f))
-        }
+    func project(in dir: ScratchFolder, edit: (String) -> String = { $0 }, editSamples: (String) -> String = { $0 }) throws -> Project {
+        try FileManager.default.copyItem(atPath: fixture("project/gaoping_small.gpkg"), toPath: dir.file("gaoping_small.gpkg"))
+        let samples = try String(contentsOfFile: fixture("project/samples.csv"), encoding: .utf8)
+        try editSamples(samples).write(toFile: dir.file("samples.csv"), atomically: true, encoding: .utf8)
         let text = try String(contentsOfFile: fixture("project/project.yaml"), encoding: .utf8)
         try edit(text).write(toFile: dir.file("project.yaml"), atomically: true, encoding: .utf8)
         return try Project.load(path: dir.file("project.yaml"))
@@ -27,8 +27,10 @@ struct RunProjectTests {
     @Test("Every output exists and opens; class raster styled; areas add up; JSON equals CSV; hashes recorded; rerun identical")
     func wholeRun() throws {
         let dir = ScratchFolder()
-        let p = try project(in: dir)
+        // One Cd value reported below the detection limit: half the limit by default, counted in a warning.
+        let p = try project(in: dir, editSamples: { $0.replacingOccurrences(of: "SM001,112.910498,35.716765,0.249,", with: "SM001,112.910498,35.716765,<0.05,") })
         let r = try runProject(p, options: RunOptions(outputDir: dir.file("out")), progress: Self.quiet)
+        #expect(r.warnings.contains { $0.contains("Cd: 1 value(s) below the detection limit") })
         let out = dir.file("out")
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: out))
         for f in Self.expectedFiles { #expect(names.contains(f), "missing \(f)") }
@@ -79,12 +81,50 @@ struct RunProjectTests {
         let inputs = run["inputs"] as! [[String: String]]
         #expect(inputs.count == 2)
         for i in inputs { #expect(i["sha256"]?.count == 64) }
+        try screenshotInChromium(out + "/report.html", dir: dir)
         // A rerun into another folder gives byte-identical files (run.json differs in timings and paths only).
         _ = try runProject(p, options: RunOptions(outputDir: dir.file("again"), threads: 1), progress: Self.quiet)
         for f in Self.expectedFiles where f != "run.json" {
             let a = try Data(contentsOf: URL(fileURLWithPath: out + "/" + f))
             let b = try Data(contentsOf: URL(fileURLWithPath: dir.file("again/" + f)))
             #expect(a == b, "\(f) differs between runs")
+        }
+    }
+
+    /// Bad inputs to a run: each fails with a clear message, and leaves no output file.
+    static let badInputs: [(label: String, project: @Sendable (String) -> String, samples: @Sendable (String) -> String, expected: String)] = [
+        ("missing samples file", { $0.replacingOccurrences(of: "path: samples.csv", with: "path: nosuch.csv") }, { $0 }, "nosuch.csv: no such file"),
+        ("text in a numeric column", { $0 }, { $0.replacingOccurrences(of: "SM002,112.914135,35.717188,0.343,", with: "SM002,112.914135,35.717188,n.d.,") },
+         "row 2 (line 3), column 'Cd'"),
+        ("negative concentration", { $0 }, { $0.replacingOccurrences(of: "SM002,112.914135,35.717188,0.343,", with: "SM002,112.914135,35.717188,-0.343,") },
+         "negative concentration"),
+        ("samples and parcels do not overlap", { $0 }, { $0.replacingOccurrences(of: ",112.9", with: ",113.9") }, "do not overlap"),
+        ("lon/lat swapped", { $0.replacingOccurrences(of: "x: lon, y: lat", with: "x: lat, y: lon") }, { $0 }, "lon/lat swapped?"),
+        ("samples without CRS", { $0.replacingOccurrences(of: ", crs: EPSG:4326", with: "").replacingOccurrences(of: "x: lon, y: lat", with: "x: x, y: y") },
+         { $0.replacingOccurrences(of: "sample_id,lon,lat", with: "sample_id,x,y") }, "no CRS"),
+        ("duplicate sample ids", { $0 }, { $0.replacingOccurrences(of: "SM002,", with: "SM001,") }, "sample id 'SM001' is used again"),
+    ]
+
+    @Test("Bad input: a clear error and no partial outputs", arguments: 0..<7)
+    func badInput(_ i: Int) throws {
+        let c = Self.badInputs[i]
+        let dir = ScratchFolder()
+        let p = try project(in: dir, edit: c.project, editSamples: c.samples)
+        do {
+            _ = try runProject(p, options: RunOptions(outputDir: dir.file("out")), progress: Self.quiet)
+            Issue.record("\(c.label): the run should fail")
+        } catch {
+            #expect("\(error)".contains(c.expected), "\(c.label): \(error)")
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: dir.file("out"))) ?? []
+        #expect(left.isEmpty, "\(c.label): files left behind: \(left)")
+    }
+
+    @Test("A misspelled project key fails before anything is written")
+    func misspelledKeyInRun() throws {
+        let dir = ScratchFolder()
+        #expect(throws: ProjectError.self) {
+            _ = try project(in: dir, edit: { $0.replacingOccurrences(of: "land_use_field:", with: "landuse_field:") })
         }
     }
 
@@ -95,6 +135,31 @@ struct RunProjectTests {
         #expect(SHA256.hex(Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
+}
+
+/// Opens the report in headless Chromium (when installed) and checks that it renders a
+/// screenshot without JavaScript or resource errors; the report must not need the network.
+func screenshotInChromium(_ html: String, dir: ScratchFolder) throws {
+    let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+    guard let exe = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        print("Chromium not installed: report screenshot check skipped")
+        return
+    }
+    let png = dir.file("report.png")
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: exe)
+    p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1100,2400",
+                   "--screenshot=\(png)", "file://\(html)"]
+    let err = Pipe()
+    p.standardError = err
+    p.standardOutput = Pipe()
+    try p.run()
+    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0, "chromium failed: \(text)")
+    #expect(!text.contains("Uncaught") && !text.contains("net::ERR"), "the report has errors: \(text)")
+    let size = (try? FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
+    #expect(size > 10_000, "no screenshot written")
 }
 
 @Suite("Project files: errors name the key and the line")

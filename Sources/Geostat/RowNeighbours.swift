@@ -1,0 +1,305 @@
+/// Exact k-nearest-neighbour sets for a sequence of nearby targets (a row of grid cells),
+/// sharing the tree search between adjacent targets.
+///
+/// The targets are cut into segments of S consecutive targets. For a segment with anchor a
+/// (its middle target) and ℓ = the largest distance from a to a target of the segment, every
+/// k-nearest neighbour (within `radius`) of every target of the segment lies within
+///
+///     ρ = min(d_k(a) + 2ℓ, radius + ℓ)
+///
+/// of a (triangle inequality: d_k(q) ≤ d_k(a) + ℓ, so a neighbour p of q has
+/// d(a, p) ≤ d(q, p) + ℓ ≤ d_k(a) + 2ℓ; and d(a, p) ≤ radius + ℓ). Those candidates are
+/// fetched once per segment (with a relative margin of 1e-9 against rounding); each target
+/// then selects its k nearest candidates by (squared distance, sample index), the same total
+/// order as ``KDTree/nearest(x:y:k:radius:into:)``, with the same squared-distance expression,
+/// so the set is exactly the tree's. The previous target's set is usually still valid; that is
+/// checked in O(candidates) (largest selected d² < smallest unselected d², all within the radius)
+/// before any re-selection; ties re-select.
+///
+/// - Determinism: the set of each target depends only on that target (not on segmentation,
+///   row length, or history).
+/// - Units: those of the (possibly anisotropy-transformed) coordinates.
+struct RowNeighbours {
+    let k: Int
+    let r2: Double
+    let radius: Double
+    /// Segment length is chosen so that ℓ ≈ `spanFraction` × d_k.
+    static let spanFraction = 0.15
+    static let maxSegment = 256
+
+    /// Scratch memory (owned; a copied `RowNeighbours` shares it, which is harmless because every
+    /// row starts with ``reset()`` and is finished within one call).
+    final class Storage {
+        var capacity = 0
+        var cand: UnsafeMutablePointer<Int32>
+        var cx: UnsafeMutablePointer<Double>, cy: UnsafeMutablePointer<Double>, cd2: UnsafeMutablePointer<Double>
+        var flag: UnsafeMutablePointer<Bool>
+        /// Coordinates of the unselected candidates (compact), and of the selected ones (`k` slots).
+        var ux: UnsafeMutablePointer<Double>, uy: UnsafeMutablePointer<Double>, ud: UnsafeMutablePointer<Double>
+        var uidx: UnsafeMutablePointer<Int32>
+        let sx: UnsafeMutablePointer<Double>, sy: UnsafeMutablePointer<Double>
+        let heap: UnsafeMutablePointer<Int32>
+        let outIdx: UnsafeMutablePointer<Int32>, outD2: UnsafeMutablePointer<Double>
+        var candList: [Int32] = []
+
+        init(k: Int) {
+            let kk = max(k, 1)
+            sx = .allocate(capacity: kk); sy = .allocate(capacity: kk); heap = .allocate(capacity: kk)
+            outIdx = .allocate(capacity: kk); outD2 = .allocate(capacity: kk)
+            cand = .allocate(capacity: 1); cx = .allocate(capacity: 1); cy = .allocate(capacity: 1); cd2 = .allocate(capacity: 1)
+            flag = .allocate(capacity: 1); ux = .allocate(capacity: 1); uy = .allocate(capacity: 1)
+            ud = .allocate(capacity: 1); uidx = .allocate(capacity: 1)
+            capacity = 1
+        }
+
+        func reserve(_ n: Int) {
+            guard n > capacity else { return }
+            let c = max(n, 2 * capacity)
+            cand.deallocate(); cx.deallocate(); cy.deallocate(); cd2.deallocate(); flag.deallocate(); ux.deallocate(); uy.deallocate()
+            ud.deallocate(); uidx.deallocate()
+            ud = .allocate(capacity: c); uidx = .allocate(capacity: c)
+            cand = .allocate(capacity: c); cx = .allocate(capacity: c); cy = .allocate(capacity: c); cd2 = .allocate(capacity: c)
+            flag = .allocate(capacity: c); ux = .allocate(capacity: c); uy = .allocate(capacity: c)
+            capacity = c
+        }
+
+        deinit {
+            sx.deallocate(); sy.deallocate(); heap.deallocate(); outIdx.deallocate(); outD2.deallocate()
+            cand.deallocate(); cx.deallocate(); cy.deallocate(); cd2.deallocate(); flag.deallocate(); ux.deallocate(); uy.deallocate()
+            ud.deallocate(); uidx.deallocate()
+        }
+    }
+
+    let st: Storage
+    var nb: KDTree.Neighbours
+    var nCand = 0
+    var nSel = 0
+    var nUn = 0
+    var selValid = false
+    var segEnd = 0
+    var lastDk = Double.nan
+    /// Neighbour count of the last ``next(_:tree:px:py:qx:qy:)``.
+    var m = 0
+    /// After ``next(_:tree:px:py:qx:qy:)``: the neighbours' sample indices, ascending, and their squared distances.
+    var outIdx: UnsafePointer<Int32> { UnsafePointer(st.outIdx) }
+    var outD2: UnsafePointer<Double> { UnsafePointer(st.outD2) }
+
+    init(k: Int, radius: Double) {
+        self.k = k
+        self.radius = radius
+        r2 = radius.isFinite ? radius * radius : .infinity
+        nb = KDTree.Neighbours(capacity: k)
+        st = Storage(k: k)
+    }
+
+    /// Starts a new sequence of targets (forgets the current segment).
+    mutating func reset() {
+        segEnd = 0
+        selValid = false
+        lastDk = .nan
+    }
+
+    /// Computes the neighbours of target `j` (targets must be visited j = 0, 1, 2, … after ``reset()``).
+    /// Returns the neighbour count `m`; `outIdx[0..<m]` ascending, `outD2` in step.
+    /// `px`, `py`: the tree's points by sample index.
+    @discardableResult
+    mutating func next(_ j: Int, tree: KDTree, px: UnsafePointer<Double>, py: UnsafePointer<Double>,
+                       qx: UnsafeBufferPointer<Double>, qy: UnsafeBufferPointer<Double>) -> Int {
+        let count = qx.count
+        let st = self.st
+        let k = self.k, r2 = self.r2
+        if j >= segEnd {
+            selValid = false
+            var S = 1
+            if j + 3 < count {
+                let x0 = qx[j], y0 = qy[j]
+                if !lastDk.isFinite {
+                    tree.nearest(x: x0, y: y0, k: k, radius: radius, into: &nb)
+                    lastDk = nb.count == k ? nb.squaredDistances[k - 1].squareRoot() : radius
+                }
+                let sx = qx[j + 1] - x0, sy = qy[j + 1] - y0
+                let step = (sx * sx + sy * sy).squareRoot()
+                let reach = Self.spanFraction * 2 * lastDk / step  // ℓ ≈ spanFraction·d_k each side of the anchor
+                S = reach.isFinite ? Int(Swift.min(reach, Double(Self.maxSegment))) + 1 : Self.maxSegment
+                S = Swift.min(S, count - j, Self.maxSegment)
+            }
+            if S <= 3 {
+                // Sparse targets: the tree's answer for this target directly.
+                segEnd = j + 1
+                tree.nearest(x: qx[j], y: qy[j], k: k, radius: radius, into: &nb)
+                lastDk = nb.count == k ? nb.squaredDistances[k - 1].squareRoot() : radius
+                let mm = nb.count
+                let oi = st.outIdx, od = st.outD2
+                for a in 0..<mm {
+                    let i = nb.indices[a], d = nb.squaredDistances[a]
+                    var b = a - 1
+                    while b >= 0 && oi[b] > i { oi[b + 1] = oi[b]; od[b + 1] = od[b]; b -= 1 }
+                    oi[b + 1] = i; od[b + 1] = d
+                }
+                m = mm
+                return mm
+            }
+            segEnd = j + S
+            let a = j + S / 2
+            let ax = qx[a], ay = qy[a]
+            var ell = 0.0
+            for t in j..<segEnd {
+                let dx = qx[t] - ax, dy = qy[t] - ay
+                ell = Swift.max(ell, (dx * dx + dy * dy).squareRoot())
+            }
+            tree.nearest(x: ax, y: ay, k: k, radius: radius, into: &nb)
+            var rho = radius + ell
+            if nb.count == k {
+                let dk = nb.squaredDistances[k - 1].squareRoot()
+                lastDk = dk
+                rho = Swift.min(rho, dk + 2 * ell)
+            } else {
+                lastDk = radius
+            }
+            rho *= 1 + 1e-9
+            let rho2 = rho.isFinite ? rho * rho : Double.infinity
+            var nc = 0
+            tree.collect(x: ax, y: ay, r2: rho2, into: &st.candList, count: &nc)
+            st.reserve(nc)
+            st.candList.withUnsafeMutableBufferPointer { b in
+                let c = b.baseAddress!
+                // Insertion sort by index (a few dozen entries, mostly in runs).
+                for t in 1..<Swift.max(nc, 1) {
+                    let v = c[t]
+                    var u = t - 1
+                    while u >= 0 && c[u] > v { c[u + 1] = c[u]; u -= 1 }
+                    c[u + 1] = v
+                }
+                for t in 0..<nc {
+                    let i = Int(c[t])
+                    st.cand[t] = c[t]; st.cx[t] = px[i]; st.cy[t] = py[i]
+                }
+            }
+            nCand = nc
+        }
+        let qxj = qx[j], qyj = qy[j]
+        let n = nCand
+        var ok = false
+        if selValid {
+            // Is the previous selection still the k smallest (d², index) within the radius? Checked with
+            // strict inequalities; while a farther selected candidate is beaten by a nearer unselected one
+            // they are swapped; a tie on d² (or anything else) re-selects from scratch.
+            let SX = st.sx, SY = st.sy, OD = st.outD2, OI = st.outIdx, UX = st.ux, UY = st.uy, UD = st.ud, UI = st.uidx
+            var maxD = -Double.infinity, minD = Double.infinity, maxA = 0, minB = 0
+            for a in 0..<nSel {
+                let dx = SX[a] - qxj, dy = SY[a] - qyj
+                let d = dx * dx + dy * dy
+                OD[a] = d
+                if d > maxD { maxD = d; maxA = a }
+            }
+            for b in 0..<nUn {
+                let dx = UX[b] - qxj, dy = UY[b] - qyj
+                let d = dx * dx + dy * dy
+                UD[b] = d
+                if d < minD { minD = d; minB = b }
+            }
+            var swapped = false
+            for _ in 0..<4 {
+                if maxD <= r2 && (nSel == k ? maxD < minD : !(minD <= r2)) { ok = true; break }
+                guard nSel == k, minD < maxD else { break }
+                swap(&SX[maxA], &UX[minB]); swap(&SY[maxA], &UY[minB]); swap(&OD[maxA], &UD[minB]); swap(&OI[maxA], &UI[minB])
+                swapped = true
+                maxD = -Double.infinity; minD = Double.infinity
+                for a in 0..<nSel where OD[a] > maxD { maxD = OD[a]; maxA = a }
+                for b in 0..<nUn where UD[b] < minD { minD = UD[b]; minB = b }
+            }
+            if ok && swapped {
+                // Back to ascending sample index.
+                for a in 1..<Swift.max(nSel, 1) {
+                    let i = OI[a], d = OD[a], x = SX[a], y = SY[a]
+                    var b = a - 1
+                    while b >= 0 && OI[b] > i { OI[b + 1] = OI[b]; OD[b + 1] = OD[b]; SX[b + 1] = SX[b]; SY[b + 1] = SY[b]; b -= 1 }
+                    OI[b + 1] = i; OD[b + 1] = d; SX[b + 1] = x; SY[b + 1] = y
+                }
+            }
+        }
+        if !ok {
+            let X = st.cx, Y = st.cy, D = st.cd2, F = st.flag, H = st.heap
+            for t in 0..<n {
+                let dx = X[t] - qxj, dy = Y[t] - qyj
+                D[t] = dx * dx + dy * dy
+            }
+            // Bounded max-heap of the k smallest (d², position) among candidates within the radius.
+            var hn = 0
+            for t in 0..<n {
+                F[t] = false
+                let d = D[t]
+                guard d <= r2 else { continue }
+                let ti = Int32(t)
+                if hn < k {
+                    var c = hn
+                    hn += 1
+                    while c > 0 {
+                        let p = (c - 1) >> 1
+                        let hp = Int(H[p])
+                        if D[hp] > d || (D[hp] == d && H[p] > ti) { break }
+                        H[c] = H[p]; c = p
+                    }
+                    H[c] = ti
+                } else {
+                    let h0 = Int(H[0])
+                    if d > D[h0] || (d == D[h0] && ti > H[0]) { continue }
+                    var c = 0
+                    while true {
+                        var mi = 2 * c + 1
+                        if mi >= hn { break }
+                        if mi + 1 < hn {
+                            let a = Int(H[mi + 1]), b = Int(H[mi])
+                            if D[a] > D[b] || (D[a] == D[b] && a > b) { mi += 1 }
+                        }
+                        let hm = Int(H[mi])
+                        if D[hm] < d || (D[hm] == d && H[mi] < ti) { break }
+                        H[c] = H[mi]; c = mi
+                    }
+                    H[c] = ti
+                }
+            }
+            for h in 0..<hn { F[Int(H[h])] = true }
+            var s = 0, u = 0
+            for t in 0..<n {
+                if F[t] {
+                    st.sx[s] = X[t]; st.sy[s] = Y[t]; st.outIdx[s] = st.cand[t]; st.outD2[s] = D[t]; s += 1
+                } else {
+                    st.ux[u] = X[t]; st.uy[u] = Y[t]; st.uidx[u] = st.cand[t]; u += 1
+                }
+            }
+            nSel = s; nUn = u
+        }
+        selValid = true
+        m = nSel
+        return nSel
+    }
+}
+
+extension KDTree {
+    /// Appends the indices of all points with squared distance ≤ `r2` from (qx, qy) to `out[count...]`
+    /// (growing `out` as needed), in tree order.
+    func collect(x qx: Double, y qy: Double, r2: Double, into out: inout [Int32], count: inout Int) {
+        func push(_ i: Int32, _ out: inout [Int32], _ count: inout Int) {
+            if count == out.count { out.append(contentsOf: repeatElement(0, count: Swift.max(16, out.count))) }
+            out[count] = i
+            count += 1
+        }
+        func visit(_ lo: Int, _ hi: Int, _ out: inout [Int32], _ count: inout Int) {
+            if hi - lo <= KDTree.leafSize {
+                for t in lo..<hi {
+                    let dx = px[t] - qx, dy = py[t] - qy
+                    if dx * dx + dy * dy <= r2 { push(index[t], &out, &count) }
+                }
+                return
+            }
+            let mid = (lo + hi) >> 1
+            let dx = px[mid] - qx, dy = py[mid] - qy
+            if dx * dx + dy * dy <= r2 { push(index[mid], &out, &count) }
+            let diff = axis[mid] == 0 ? qx - px[mid] : qy - py[mid]
+            if diff <= 0 || diff * diff <= r2 { visit(lo, mid, &out, &count) }
+            if diff >= 0 || diff * diff <= r2 { visit(mid + 1, hi, &out, &count) }
+        }
+        visit(0, px.count, &out, &count)
+    }
+}
