@@ -68,6 +68,14 @@ public struct VariogramComponent: Hashable, Sendable, CustomStringConvertible {
     @usableFromInline
     static func maternCorrelationComplement(_ r: Double, kappa: Double) -> Double {
         if r > 600 { return 1 }  // as gstat: ρ underflows
+        // Half-integer κ have closed forms (K_{n+1/2} is elementary; Abramowitz & Stegun
+        // 10.2.17), equal to the Bessel form to rounding and far cheaper in kriging loops.
+        switch kappa {
+        case 0.5: return 1 - Foundation.exp(-r)
+        case 1.5: return 1 - (1 + r) * Foundation.exp(-r)
+        case 2.5: return 1 - (1 + r + r * r / 3) * Foundation.exp(-r)
+        default: break
+        }
         let rho = Foundation.pow(2, 1 - kappa) / Foundation.tgamma(kappa) * Foundation.pow(r, kappa)
             * SpecialFunctions.besselK(nu: kappa, x: r)
         return 1 - rho

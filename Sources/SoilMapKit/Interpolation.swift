@@ -13,9 +13,15 @@ public enum InterpolationMethod: String, Sendable, CaseIterable, Codable {
     case lok
 }
 
+/// The structures `auto` tries: Sph, Exp, Gau and Matérn with κ = 1.5 and 2.5, whose closed
+/// forms keep kriging fast (κ = 0.5 is Exp). Other κ: `--model mat --kappa K`.
+public let autoModelKinds: [VariogramComponent.Kind] = [
+    .spherical, .exponential, .gaussian, .matern(kappa: 1.5), .matern(kappa: 2.5),
+]
+
 /// Which variogram model to use for kriging.
 public enum ModelChoice: Sendable, Equatable {
-    /// Fit nugget + each of Sph, Exp, Gau, Matérn and keep the smallest weighted SSE.
+    /// Fit nugget + each of ``autoModelKinds`` and keep the smallest weighted SSE.
     case auto
     /// Fit nugget + this structure.
     case fit(VariogramComponent.Kind)
@@ -115,7 +121,7 @@ public func fitVariogram(_ v: VariableSamples, settings: InterpolationSettings) 
     case .fixed(let m):
         return FittedVariogram(empirical: emp, model: m, weightedSSE: nil, candidates: [], logScale: log)
     case .auto:
-        let r = try VariogramFit.auto(emp, anisotropy: settings.anisotropy)
+        let r = try VariogramFit.auto(emp, kinds: autoModelKinds, anisotropy: settings.anisotropy)
         return FittedVariogram(empirical: emp, model: r.best.model, weightedSSE: r.best.weightedSSE, candidates: r.candidates, logScale: log)
     case .fit(let kind):
         let r = try VariogramFit.auto(emp, kinds: [kind], anisotropy: settings.anisotropy)

@@ -109,6 +109,16 @@ func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec,
         throw InputError(.badValue, path: phPath, "the pH surface is not on the pollutant grid")
     }
     let wrapper = LognormalWithLogPrediction(base: lok)
+    // ln of the thresholds by pH in hundredths (the classification's rounding), looked up once each.
+    var logThresholds: [Int: (screening: Double, intervention: Double?)?] = [:]
+    func thresholds(_ pH: Float) -> (screening: Double, intervention: Double?)? {
+        let key = Int((Double(pH) * 100).rounded())
+        if let t = logThresholds[key] { return t }
+        let t = (try? table.threshold(for: pollutant, landUse: landUse, pH: Double(key) / 100))
+            .map { (Foundation.log($0.screening), $0.intervention.map { Foundation.log($0) }) }
+        logThresholds[key] = t
+        return t
+    }
     try GridInterpolation.run(wrapper, grid: grid, as: Float.self, threads: threads, blockRows: 64) { (b: RowBlock<Float>) in
         let phRows = try ph.readRows(b.firstRow, b.rowCount)[0]
         let n = b.prediction.count
@@ -117,12 +127,12 @@ func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec,
         let logPred = b.exceedance!
         for k in 0..<n {
             guard pred[k].isFinite, vari[k].isFinite else { pred[k] = nodata; vari[k] = nodata; continue }
-            let p = phRows[k]
-            guard p.isFinite, let t = try? table.threshold(for: pollutant, landUse: landUse, pH: (p * 100).rounded() / 100) else { continue }
+            let p = Float(phRows[k])
+            guard p.isFinite, let t = thresholds(p) else { continue }
             let sd = Double(vari[k]).squareRoot()
-            func exceed(_ limit: Double) -> Float {
-                sd > 0 ? Float(SpecialFunctions.normalSurvival((Foundation.log(limit) - Double(logPred[k])) / sd))
-                       : (Double(logPred[k]) > Foundation.log(limit) ? 1 : 0)
+            func exceed(_ logLimit: Double) -> Float {
+                sd > 0 ? Float(SpecialFunctions.normalSurvival((logLimit - Double(logPred[k])) / sd))
+                       : (Double(logPred[k]) > logLimit ? 1 : 0)
             }
             ps[k] = exceed(t.screening)
             if let iv = t.intervention { pi[k] = exceed(iv) }
