@@ -221,6 +221,19 @@ if selected idw; then
     "$REF/gdal_invdist.tif" "$OUT/idw_global.tif" -- \
     "$WORK/interp/samples.csv" "${SM_INPUT[@]}" --method idw --power 2 \
     "${GRID[@]}" -o "$OUT/idw_global.tif"
+  # 2b: the same with SoilMap's opt-in float32 kernel (as gdal_grid's AVX kernel computes this case);
+  # the reference run of row 2 is reused.
+  if [ -n "$HAVE_GDAL" ] && sm_has interpolate; then
+    title2b="same, SoilMap --single-precision (float32, like gdal_grid's AVX kernel)"
+    if CLEAN="$OUT/idw_global_f32.tif" best soilmap_2b "$OUT" -- "$SOILMAP" interpolate \
+        "$WORK/interp/samples.csv" "${SM_INPUT[@]}" --method idw --power 2 --single-precision \
+        "${GRID[@]}" -o "$OUT/idw_global_f32.tif"; then
+      row 2b "$title2b" 1 "$NCELLS" "$B_WALL" "$B_RSS" "$B_RUNS" gdal_grid "$R_WALL" "$R_INNER" "$R_RSS" "$R_RUNS" "$([ -n "$R_WALL" ] || echo "reference failed")"
+      [ -n "$R_WALL" ] && compare_grid 2b "idw_global_f32.tif vs gdal_invdist.tif" "$OUT/idw_global_f32.tif" "$REF/gdal_invdist.tif"
+    else
+      row 2b "$title2b" 1 "$NCELLS" "" "" "" gdal_grid "$R_WALL" "$R_INNER" "$R_RSS" "$R_RUNS" "skipped: soilmap failed (see $OUT/soilmap_2b.log)"
+    fi
+  fi
 fi
 
 # ---------------------------------------------------------------- 3. local ordinary kriging

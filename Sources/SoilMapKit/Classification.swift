@@ -152,7 +152,7 @@ public struct ClassifyReport: Sendable {
 
 public func runClassify(surfaces: [(name: String, path: String)], phPath: String?, phValue: Double?,
                         standard: StandardChoice, landUse: LandUse, output: String, controllingOutput: String?,
-                        overwrite: Bool = true) throws -> ClassifyReport {
+                        overwrite: Bool = true, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> ClassifyReport {
     let table = try standard.table()
     let classifier = try Classifier(table: table, landUse: landUse, pollutants: surfaces.map { Pollutant($0.name) })
     var all = surfaces
@@ -179,7 +179,7 @@ public func runClassify(surfaces: [(name: String, path: String)], phPath: String
         let pH: PHInput<Double>
         if phPath != nil { pH = .perCell(data.removeLast()) } else if let phValue { pH = .constant(phValue) } else { pH = .notGiven }
         let block: ClassifiedBlock
-        do { block = try classifier.classify(block: data, pH: pH) } catch {
+        do { block = try classifyInParallel(classifier, data, pH: pH, rowLength: grid.columns, threads: threads) } catch {
             throw cellError(error, grid: grid, firstRow: row, columns: grid.columns, phPath: phPath)
         }
         for k in block.classes { counts[Int(k)] += 1 }
@@ -191,4 +191,52 @@ public func runClassify(surfaces: [(name: String, path: String)], phPath: String
     try ctw?.close()
     try files.commit()
     return ClassifyReport(grid: grid, cellCounts: counts, warnings: [])
+}
+
+/// Classifies a block split into row-aligned chunks on `threads` workers (split → compute →
+/// merge in order). Each cell's class is a pure function of its values, so the result is
+/// identical for any thread count; of several failing chunks, the first one's error is thrown.
+func classifyInParallel(_ classifier: Classifier, _ data: [[Double]], pH: PHInput<Double>, rowLength: Int,
+                        threads: Int) throws(StandardsError) -> ClassifiedBlock {
+    let count = data.first?.count ?? 0
+    let rows = count / max(rowLength, 1)
+    let chunks = max(1, min(threads * 2, rows))
+    if chunks == 1 { return try classifier.classify(block: data, pH: pH) }
+    let bounds = (0...chunks).map { ($0 * rows / chunks) * rowLength }
+    let results = ResultBox<Result<ClassifiedBlock, StandardsError>>(count: chunks)
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        let r = bounds[c]..<bounds[c + 1]
+        let part = data.map { Array($0[r]) }
+        let partPH: PHInput<Double>
+        switch pH {
+        case .perCell(let a): partPH = .perCell(Array(a[r]))
+        case .constant(let v): partPH = .constant(v)
+        case .notGiven: partPH = .notGiven
+        }
+        results.set(c, Result { () throws(StandardsError) -> ClassifiedBlock in try classifier.classify(block: part, pH: partPH) })
+    }
+    var merged = ClassifiedBlock(classes: [], controlling: [], perPollutant: nil)
+    merged.classes.reserveCapacity(count)
+    merged.controlling.reserveCapacity(count)
+    for c in 0..<chunks {
+        switch results.get(c) {
+        case .success(let b):
+            merged.classes += b.classes
+            merged.controlling += b.controlling
+        case .failure(let e):
+            // Re-index the cell to the whole block for the caller's message.
+            if case let .pHOutOfRange(v, i?) = e { throw StandardsError.pHOutOfRange(v, index: bounds[c] + i) }
+            throw e
+        }
+    }
+    return merged
+}
+
+/// Slots filled concurrently by index, read after the concurrent section.
+final class ResultBox<T>: @unchecked Sendable {
+    private var slots: [T?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ v: T) { lock.lock(); slots[i] = v; lock.unlock() }
+    func get(_ i: Int) -> T { lock.lock(); defer { lock.unlock() }; return slots[i]! }
 }

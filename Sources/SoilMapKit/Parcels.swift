@@ -35,6 +35,8 @@ public struct ParcelSettings: Sendable {
     /// Field with a parcel identifier (kept in outputs); default: the feature id.
     public var idField: String?
     public var encoding: String?
+    /// Worker threads (results are identical for any count).
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     public init() {}
 }
 
@@ -150,38 +152,118 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
         return c
     }
     let np = surfaces.count, hasPH = phPath != nil
-    let nStats = np + (hasPH ? 1 : 0)
-    var results: [ParcelResult] = []
-    results.reserveCapacity(parcels.items.count)
+    // Split: land use and zone of every parcel, in order (errors name the first bad feature).
+    var landUses: [LandUse] = [], zoneNames: [String] = []
     var zoneOrder: [String] = []
     var seenZones = Set<String>()
     var outside = 0
     for (i, item) in parcels.items.enumerated() {
-        let label = "feature \(item.fid)"
         let lu: LandUse
         if let luIndex {
             let raw = item.values[luIndex].text
             guard let m = settings.landUseMapping.landUse(for: raw) else {
-                throw InputError(.badValue, path: parcelsPath, location: "\(label), field '\(parcels.fields[luIndex].name)'",
+                throw InputError(.badValue, path: parcelsPath, location: "feature \(item.fid), field '\(parcels.fields[luIndex].name)'",
                                  "land-use value '\(raw)' is not in the mapping (\(settings.landUseMapping.entries.keys.sorted().joined(separator: ", "))); add it with --land-use-map '\(raw)=paddy|other|orchard'")
             }
             lu = m
         } else {
             lu = settings.defaultLandUse
         }
-        let cls = try classifier(lu)
+        _ = try classifier(lu)
+        landUses.append(lu)
         let zone = try zoneOf(i, item.geometry)
         if zone.isEmpty, case .polygons = settings.zones { outside += 1 }
         if !seenZones.contains(zone) { seenZones.insert(zone); zoneOrder.append(zone) }
-        let g = try toRaster?.transform(item.geometry) ?? item.geometry
+        zoneNames.append(zone)
+    }
+    // Compute: parcels in chunks on `threads` workers, each with its own GDAL datasets, PROJ
+    // transformer and area calculator; merge: results in parcel order (identical for any count).
+    let job = ParcelJob(items: parcels.items, landUses: landUses, zones: zoneNames, classifiers: classifiers,
+                        idIndex: idIndex, np: np, hasPH: hasPH, phValue: phValue, exceedanceCount: exceedance.count,
+                        rule: settings.rule, areaMode: settings.areaMode, grid: grid, parcelsPath: parcelsPath, phPath: phPath)
+    let n = parcels.items.count
+    let chunkCount = max(1, min(n, settings.threads * 8))
+    let bounds = (0...chunkCount).map { $0 * n / chunkCount }
+    let slots = ResultBox<Result<[ParcelResult], Error>>(count: chunkCount)
+    let workers = max(1, min(settings.threads, chunkCount))
+    let rasterPaths = all, pcrsCopy = pcrs, rcrsCopy = rcrs
+    _ = (rasters, toRaster, areaCalc)  // validated above; each worker opens its own
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let context: Result<ParcelWorker, Error> = Result {
+            ParcelWorker(rasters: try AlignedRasters(rasterPaths),
+                         toRaster: rcrsCopy.isEquivalent(to: pcrsCopy) ? nil : try Transformer(from: pcrsCopy, to: rcrsCopy),
+                         areaCalc: try AreaCalculator(crs: pcrsCopy))
+        }
+        var c = w
+        while c < chunkCount {
+            slots.set(c, context.flatMap { worker in
+                Result { try (bounds[c]..<bounds[c + 1]).map { try job.measure($0, worker) } }
+            })
+            c += workers
+        }
+    }
+    var results: [ParcelResult] = []
+    results.reserveCapacity(n)
+    for c in 0..<chunkCount { results += try slots.get(c).get() }
+    let noData = results.filter { $0.soilClass == .nodata }.count
+    if noData > 0 { warnings.append("\(noData) parcel(s) have no surface data (outside the rasters or on nodata) and no class") }
+    if outside > 0 { warnings.append("\(outside) parcel(s) lie in no zone polygon; they are listed under an empty zone name") }
+    return ParcelAnalysis(pollutants: surfaces.map(\.name), hasPH: hasPH, exceedanceNames: exceedance.map(\.name),
+                          parcels: results, source: parcels, zoneOrder: zoneOrder, warnings: warnings,
+                          standardName: settings.standard.name, standardKind: table.kind, rule: settings.rule, areaMode: settings.areaMode)
+}
+
+/// The key with the largest value; ties go to the smaller key (deterministic).
+func dominantKey(_ d: [Int: Double]) -> Int? {
+    var best: (key: Int, value: Double)? = nil
+    for k in d.keys.sorted() where best == nil || d[k]! > best!.value { best = (k, d[k]!) }
+    return best?.key
+}
+
+/// Per-worker resources of a parcel analysis (not shared between threads).
+final class ParcelWorker {
+    let rasters: AlignedRasters
+    let toRaster: Transformer?
+    let areaCalc: AreaCalculator
+    init(rasters: AlignedRasters, toRaster: Transformer?, areaCalc: AreaCalculator) {
+        self.rasters = rasters
+        self.toRaster = toRaster
+        self.areaCalc = areaCalc
+    }
+}
+
+/// Everything needed to measure one parcel, shared read-only by the workers.
+struct ParcelJob: @unchecked Sendable {
+    let items: [PolygonLayer.Item]
+    let landUses: [LandUse]
+    let zones: [String]
+    let classifiers: [LandUse: Classifier]
+    let idIndex: Int?
+    let np: Int
+    let hasPH: Bool
+    let phValue: Double?
+    let exceedanceCount: Int
+    let rule: ParcelRule
+    let areaMode: AreaMode
+    let grid: GridSpec
+    let parcelsPath: String
+    let phPath: String?
+
+    /// Coverage, statistics, class shares, class and area of parcel `i`.
+    func measure(_ i: Int, _ worker: ParcelWorker) throws -> ParcelResult {
+        let item = items[i]
+        let label = "feature \(item.fid)"
+        let cls = classifiers[landUses[i]]!
+        let nStats = np + (hasPH ? 1 : 0)
+        let g = try worker.toRaster?.transform(item.geometry) ?? item.geometry
         let cov = ExactCoverage.coverage(of: g, on: grid)
-        var stats = [ZonalStats](repeating: ZonalStats(), count: nStats + exceedance.count)
+        var stats = [ZonalStats](repeating: ZonalStats(), count: nStats + exceedanceCount)
         var classCov = ClassCoverage()
         var controllingCov: [UInt8: [Int: Double]] = [:]
         var worstCell: (SoilClass, Int?)? = nil
         if !cov.isEmpty {
             let w = cov.window
-            let data = try rasters.readWindow(column: w.firstColumn, row: w.firstRow, columns: w.columns, rows: w.rows)
+            let data = try worker.rasters.readWindow(column: w.firstColumn, row: w.firstRow, columns: w.columns, rows: w.rows)
             var conc = [Double](repeating: 0, count: np)
             for k in 0..<cov.fractions.count {
                 let f = cov.fractions[k]
@@ -209,7 +291,7 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
         var soilClass = SoilClass.nodata
         var controlling: Int? = nil
         if classCov.dataCoverage > 0 {
-            switch settings.rule {
+            switch rule {
             case .mean:
                 let means = stats.prefix(np).map { $0.mean ?? .nan }
                 let ph = hasPH ? stats[np].mean : phValue
@@ -232,29 +314,16 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
             }
         }
         let area: Double
-        switch settings.areaMode {
-        case .geodesic: area = try areaCalc.geodesicArea(of: item.geometry)
+        switch areaMode {
+        case .geodesic: area = try worker.areaCalc.geodesicArea(of: item.geometry)
         case .planar: area = g.planarArea
         }
         let id = idIndex.map { item.values[$0].text } ?? String(item.fid)
-        results.append(ParcelResult(
-            fid: item.fid, id: id, zone: zone, landUse: lu, area: area,
+        return ParcelResult(
+            fid: item.fid, id: id, zone: zones[i], landUse: landUses[i], area: area,
             means: stats.prefix(nStats).map { $0.mean ?? .nan }, maxima: stats.prefix(nStats).map { $0.max ?? .nan },
-            exceedance: stats.suffix(exceedance.count).map { $0.mean ?? .nan },
+            exceedance: stats.suffix(exceedanceCount).map { $0.mean ?? .nan },
             shares: shares, dataFraction: classCov.coverage > 0 ? classCov.dataCoverage / classCov.coverage : 0,
-            soilClass: soilClass, controlling: controlling))
+            soilClass: soilClass, controlling: controlling)
     }
-    let noData = results.filter { $0.soilClass == .nodata }.count
-    if noData > 0 { warnings.append("\(noData) parcel(s) have no surface data (outside the rasters or on nodata) and no class") }
-    if outside > 0 { warnings.append("\(outside) parcel(s) lie in no zone polygon; they are listed under an empty zone name") }
-    return ParcelAnalysis(pollutants: surfaces.map(\.name), hasPH: hasPH, exceedanceNames: exceedance.map(\.name),
-                          parcels: results, source: parcels, zoneOrder: zoneOrder, warnings: warnings,
-                          standardName: settings.standard.name, standardKind: table.kind, rule: settings.rule, areaMode: settings.areaMode)
-}
-
-/// The key with the largest value; ties go to the smaller key (deterministic).
-func dominantKey(_ d: [Int: Double]) -> Int? {
-    var best: (key: Int, value: Double)? = nil
-    for k in d.keys.sorted() where best == nil || d[k]! > best!.value { best = (k, d[k]!) }
-    return best?.key
 }

@@ -166,7 +166,8 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     let counted = project.pollutants.filter(\.classify).map { (name: $0.name, path: surfacePaths[$0.name]!) }
     let classReport = try runClassify(surfaces: counted, phPath: surfacePaths[project.ph.name], phValue: nil,
                                       standard: project.standard, landUse: project.rasterLandUse,
-                                      output: try out("class.tif"), controllingOutput: try out("controlling.tif"), overwrite: true)
+                                      output: try out("class.tif"), controllingOutput: try out("controlling.tif"), overwrite: true,
+                                      threads: threads)
     timings.append(("classify cells", progress.end()))
 
     // 5. Parcels and townships.
@@ -182,6 +183,7 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     settings.areaMode = project.area
     settings.idField = project.parcels.idField
     settings.encoding = project.parcels.encoding
+    settings.threads = threads
     if let f = project.parcels.townshipField {
         settings.zones = .field(f)
     } else if let t = project.townships {

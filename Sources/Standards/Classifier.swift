@@ -65,6 +65,13 @@ public struct ClassifiedBlock: Hashable, Sendable {
     public var controlling: [UInt8]
     /// Per counted pollutant, its class codes; `nil` unless requested.
     public var perPollutant: [[UInt8]]?
+
+    /// A block from its parts (for callers that classify in chunks and merge).
+    public init(classes: [UInt8], controlling: [UInt8], perPollutant: [[UInt8]]?) {
+        self.classes = classes
+        self.controlling = controlling
+        self.perPollutant = perPollutant
+    }
 }
 
 /// Classifies concentrations against a ``ThresholdTable`` for one land use.

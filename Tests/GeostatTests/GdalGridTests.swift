@@ -36,6 +36,15 @@ struct GdalGridTests {
         try compare(idw, "gdal_invdist_p2_s25.asc", label: "invdist:power=2:smoothing=25")
     }
 
+    /// gdal_grid's float32 SSE/AVX case (power 2, no smoothing), referenced by its double C code:
+    /// the double kernel to ~1e-15, the opt-in single-precision kernel within 1e-5.
+    @Test(arguments: IDWPrecision.allCases)
+    func globalInvdistNoSmoothing(precision: IDWPrecision) throws {
+        let idw = try InverseDistanceWeighting(samples: Self.points(), power: 2, precision: precision)
+        #expect(idw.usesSinglePrecisionKernel == (precision == .single))
+        try compare(idw, "gdal_invdist_p2.asc", label: "invdist:power=2 (\(precision))")
+    }
+
     @Test func invdistnnNearest12() throws {
         let nb = try Neighbourhood(maxPoints: 12, radius: 1500, minPoints: 5)
         let idw = try InverseDistanceWeighting(samples: Self.points(), power: 2, smoothing: 0, neighbourhood: nb)

@@ -78,9 +78,10 @@ struct PropertyTests {
         let s = randomSamples(count: 250, seed: 11)
         let lo = s.values.min()!, hi = s.values.max()!
         for nb in [Neighbourhood.global, try .nearest(12, radius: 2000, minPoints: 1)] {
-            for power in [1.0, 2, 3.5] {
+            for (power, precision) in [(1.0, IDWPrecision.double), (2, .double), (3.5, .double), (2, .single), (3.5, .single)] {
                 let idw = try InverseDistanceWeighting(samples: s, power: power, neighbourhood: nb,
-                                                       anisotropy: power == 3.5 ? try Anisotropy(angle: 40, ratio: 0.6) : nil)
+                                                       anisotropy: power == 3.5 ? try Anisotropy(angle: 40, ratio: 0.6) : nil,
+                                                       precision: precision)
                 var rng = SplitMix64(seed: 5)
                 for _ in 0..<300 {
                     let e = idw.predict(at: Coordinate(x: 500_000 + rng.nextUniform() * 10_000, y: 4_000_000 + rng.nextUniform() * 8_000))
@@ -123,6 +124,11 @@ struct PropertyTests {
         let anis = try Anisotropy(angle: 120, ratio: 0.7)
         let cases: [(String, any PointInterpolator)] = [
             ("IDW global", try InverseDistanceWeighting(samples: s, power: 2, smoothing: 5)),
+            ("IDW global single", try InverseDistanceWeighting(samples: s, power: 2, precision: .single)),
+            // 181 samples: a masked tail chunk; a cell centre on a sample (exact hit).
+            ("IDW global single tail", try InverseDistanceWeighting(
+                samples: try SampleSet(x: s.x + [499_500 + 230 * 10.5], y: s.y + [4_008_400 - 260 * 3.5], values: s.values + [7]),
+                power: 2, precision: .single)),
             ("IDW local", try InverseDistanceWeighting(samples: s, power: 2.5, neighbourhood: try .nearest(12, radius: 1500, minPoints: 3))),
             ("OK global", try OrdinaryKriging(samples: s, model: Self.model)),
             ("OK local anis", try OrdinaryKriging(samples: s, model: VariogramModel(Self.model.components, anisotropy: anis),
@@ -172,6 +178,44 @@ struct PropertyTests {
         }
         let f: RowBlock<Float> = try GridInterpolation.run(interp, grid: grid, as: Float.self, threads: 2, blockRows: 5)
         #expect(f.prediction.map(\.bitPattern) == reference.prediction.map { Float($0).bitPattern }, "\(label): Float32 output")
+    }
+
+    /// The opt-in float32 kernel stays within 1e-4 (relative) of the double kernel on random
+    /// problems (UTM-sized coordinates, sample counts with and without a partial SIMD chunk), is
+    /// exact at samples, and settings it does not cover fall back to the double kernel bit for bit.
+    @Test(arguments: [UInt64(41), 42, 43])
+    func singlePrecisionMatchesDouble(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let n = [37, 256, 1001][Int(seed % 3)]
+        let x = (0..<n).map { _ in 3_500_000 + rng.nextUniform() * 40_000 }, y = (0..<n).map { _ in 4_000_000 + rng.nextUniform() * 30_000 }
+        let z = (0..<n).map { i in 50 + 10 * sin(x[i] / 3000) + 5 * cos(y[i] / 4000) + rng.nextGaussian() }
+        let s = try SampleSet(x: x, y: y, values: z)
+        let d = try InverseDistanceWeighting(samples: s, power: 2)
+        let f = try InverseDistanceWeighting(samples: s, power: 2, precision: .single)
+        #expect(f.usesSinglePrecisionKernel && !d.usesSinglePrecisionKernel)
+        var targets = (0..<400).map { _ in Coordinate(x: 3_495_000 + rng.nextUniform() * 50_000, y: 3_995_000 + rng.nextUniform() * 40_000) }
+        // Near samples (1 mm … 1 m away) and far outside the sample area.
+        targets += (0..<min(40, n)).map { i in Coordinate(x: x[i] + [1e-3, 0.05, 1][i % 3], y: y[i]) }
+        targets += [Coordinate(x: 3_000_000, y: 4_000_000), Coordinate(x: 3_520_000, y: 5_000_000)]
+        var maxRel = 0.0
+        for (a, b) in zip(d.predict(at: targets), f.predict(at: targets)) {
+            maxRel = max(maxRel, relDiff(b.prediction, a.prediction))
+        }
+        print("single vs double IDW, \(n) samples: max rel diff \(maxRel)")
+        #expect(maxRel < 1e-4)
+        for i in stride(from: 0, to: n, by: 5) { #expect(f.predict(at: s.coordinate(i)).prediction == z[i]) }
+        // Not covered: smoothing, other power, anisotropy, local → the double kernel.
+        let c = targets.prefix(50).map { $0 }
+        for (dd, ff) in [
+            (try InverseDistanceWeighting(samples: s, power: 2, smoothing: 3), try InverseDistanceWeighting(samples: s, power: 2, smoothing: 3, precision: .single)),
+            (try InverseDistanceWeighting(samples: s, power: 3), try InverseDistanceWeighting(samples: s, power: 3, precision: .single)),
+            (try InverseDistanceWeighting(samples: s, power: 2, neighbourhood: try .nearest(8)),
+             try InverseDistanceWeighting(samples: s, power: 2, neighbourhood: try .nearest(8), precision: .single)),
+        ] {
+            #expect(!ff.usesSinglePrecisionKernel)
+            #expect(dd.predict(at: c).map(\.prediction.bitPattern) == ff.predict(at: c).map(\.prediction.bitPattern))
+        }
+        #expect(try f.refitted(to: s).usesSinglePrecisionKernel)
     }
 
     /// Lognormal OK back-transform is unbiased on simulated lognormal fields, while exp(Ŷ) is not.

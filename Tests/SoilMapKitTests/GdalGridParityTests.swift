@@ -5,7 +5,7 @@ import SoilMapKit
 import Testing
 
 /// The CLI path of `soilmap interpolate` (runInterpolate → COG) against gdal_grid 3.6.2
-/// (Fixtures/gdal_grid, made by make_gdal_grid_fixtures.sh: 300 seeded points, a 48 × 36
+/// (Fixtures/gdal_grid, copied from GeostatTests, made by its make_gdal_grid_fixtures.sh: 300 seeded points, a 48 × 36
 /// grid of 250 m cells over 399000–411000 × 4001000–4010000).
 @Suite("gdal_grid parity through runInterpolate")
 struct GdalGridParityTests {

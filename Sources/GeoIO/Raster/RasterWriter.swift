@@ -23,9 +23,12 @@ public final class RasterWriter {
         self.path = path
         self.spec = spec
         self.stagingPath = spec.cloudOptimized ? path + ".staging.tif" : path
+        // A COG's staging file is read once by the COG driver, which compresses: staging it
+        // uncompressed saves compressing every pixel twice.
+        let stagingCompression = spec.cloudOptimized ? Compression.none : spec.compression
         var co = ["TILED=YES", "BLOCKXSIZE=\(spec.tileSize)", "BLOCKYSIZE=\(spec.tileSize)",
-                  "COMPRESS=\(spec.compression.rawValue)", "BIGTIFF=IF_SAFER"]
-        if spec.compression != .none {
+                  "COMPRESS=\(stagingCompression.rawValue)", "BIGTIFF=IF_SAFER"]
+        if stagingCompression != .none {
             co.append("PREDICTOR=\(spec.pixelType.isFloatingPoint ? 3 : 2)")
         }
         if !spec.colorTable.isEmpty { co.removeAll { $0.hasPrefix("PREDICTOR") } }

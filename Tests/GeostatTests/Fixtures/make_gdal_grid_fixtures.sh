@@ -6,6 +6,8 @@
 #   (AAIGrid text, 17 decimals, row 0 = north)
 #   gdal_points.csv            300 seeded random points: id,x,y,z (projected metres, UTM-like offsets)
 #   gdal_invdist_p2_s25.asc    gdal_grid invdist:power=2:smoothing=25 (global, all points)
+#   gdal_invdist_p2.asc        gdal_grid invdist:power=2 (global, no smoothing: the case of gdal_grid's
+#                              float32 SSE/AVX kernel, here computed by the plain double C code)
 #   gdal_invdistnn_p2_n12.asc  gdal_grid invdistnn:power=2:max_points=12:radius=1500:min_points=5
 # Grid: -txe 399000 411000 -tye 4001000 4010000 -outsize 48 36 (250 m cells), Float64, nodata -9999.
 set -eu
@@ -33,8 +35,10 @@ VRT
 export GDAL_USE_AVX=NO GDAL_USE_SSE=NO
 GRID="-txe 399000 411000 -tye 4001000 4010000 -outsize 48 36 -ot Float64 -zfield z -l gdal_points"
 gdal_grid -q $GRID -a invdist:power=2:smoothing=25:nodata=-9999 gdal_points.vrt tmp_invdist.tif
+gdal_grid -q $GRID -a invdist:power=2:smoothing=0:nodata=-9999 gdal_points.vrt tmp_invdist_p2.tif
 gdal_grid -q $GRID -a invdistnn:power=2:smoothing=0:max_points=12:radius=1500:min_points=5:nodata=-9999 gdal_points.vrt tmp_invdistnn.tif
 gdalinfo tmp_invdist.tif | grep -E "Origin|Pixel Size|Size is" > gdal_grid_geometry.txt
 gdal_translate -q -of AAIGrid -co DECIMAL_PRECISION=17 tmp_invdist.tif gdal_invdist_p2_s25.asc
 gdal_translate -q -of AAIGrid -co DECIMAL_PRECISION=17 tmp_invdistnn.tif gdal_invdistnn_p2_n12.asc
-rm -f tmp_invdist.tif tmp_invdistnn.tif gdal_points.vrt *.prj *.aux.xml
+gdal_translate -q -of AAIGrid -co DECIMAL_PRECISION=17 tmp_invdist_p2.tif gdal_invdist_p2.asc
+rm -f tmp_invdist.tif tmp_invdistnn.tif tmp_invdist_p2.tif gdal_points.vrt *.prj *.aux.xml
