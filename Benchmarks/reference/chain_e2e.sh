@@ -24,7 +24,7 @@ PEAK=0
 step() {  # label cmd...
   /usr/bin/time -v -o "$WORK/step.time" "$@" > "$WORK/step.log" 2>&1 || { echo "chain step failed: $*" >&2; tail -5 "$WORK/step.log" >&2; exit 1; }
   local rss; rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$WORK/step.time")
-  [ "$rss" -gt "$PEAK" ] && PEAK=$rss
+  if [ "$rss" -gt "$PEAK" ]; then PEAK=$rss; fi
 }
 T0=$(date +%s.%N)
 step ogr2ogr -overwrite -f GPKG "$WORK/samples_4547.gpkg" "$ROOT/SampleData/samples.csv" -nln samples \
@@ -34,6 +34,8 @@ for v in pH Cd Hg As Pb Cr Cu Ni Zn; do
     -txe "$MINX" "$MAXX" -tye "$MAXY" "$MINY" -outsize "$COLS" "$ROWS" -ot Float32 \
     -co TILED=YES -co COMPRESS=DEFLATE -l samples "$WORK/samples_4547.gpkg" "$WORK/$v.tif"
 done
-step "$VPY" "$HERE/exactextract_zonal.py" "$RUN_DIR/class.tif" "$ROOT/SampleData/gaoping_farmland.gpkg" "$WORK/parcel_classes.csv" raster-sequential
+# exactextract takes a single-layer source: the parcels layer on its own.
+step ogr2ogr -overwrite -f GPKG "$WORK/parcels.gpkg" "$ROOT/SampleData/gaoping_farmland.gpkg" parcels
+step "$VPY" "$HERE/exactextract_zonal.py" "$RUN_DIR/class.tif" "$WORK/parcels.gpkg" "$WORK/parcel_classes.csv" raster-sequential
 T1=$(date +%s.%N)
 echo "chain_wall_s $(/usr/bin/python3 -c "print(round($T1 - $T0, 2))") peak_rss_mb $((PEAK / 1024))"

@@ -107,13 +107,11 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     var all = surfaces
     if let phPath { all.append((name: "pH", path: phPath)) }
     all += exceedance
-    let rasters = try AlignedRasters(all)
+    let rasters = try AlignedRasters(all)  // checks the grids; each worker opens its own
     let grid = rasters.grid
     guard let rcrs = rasters.crs else {
         throw InputError(.badValue, path: surfaces.first?.path, "has no CRS; parcels cannot be placed on it")
     }
-    let toRaster = rcrs.isEquivalent(to: pcrs) ? nil : try Transformer(from: pcrs, to: rcrs)
-    let areaCalc = try AreaCalculator(crs: pcrs)
     if settings.areaMode == .planar && rcrs.isGeographic {
         throw InputError(.invalidArgument, path: surfaces.first?.path, "planar areas need rasters in a projected CRS")
     }
@@ -187,7 +185,6 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     let slots = ResultBox<Result<[ParcelResult], Error>>(count: chunkCount)
     let workers = max(1, min(settings.threads, chunkCount))
     let rasterPaths = all, pcrsCopy = pcrs, rcrsCopy = rcrs
-    _ = (rasters, toRaster, areaCalc)  // validated above; each worker opens its own
     DispatchQueue.concurrentPerform(iterations: workers) { w in
         let context: Result<ParcelWorker, Error> = Result {
             ParcelWorker(rasters: try AlignedRasters(rasterPaths),

@@ -90,7 +90,7 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     let reader = SampleReader(path: samplesPath, layer: project.samples.layer, xField: project.samples.x, yField: project.samples.y,
                               sourceCRS: try project.samples.crs.map(CRS.init), idField: project.samples.id, allowUnknownCRS: false)
     let table = try reader.read(targetCRS: working)
-    warnings += table.warnings.filter { !$0.contains("taken as WGS 84") } + table.warnings.filter { $0.contains("taken as WGS 84") }
+    warnings += table.warnings
     guard let sampleExtent = Extent(enclosing: table.coordinates), sampleExtent.intersects(parcelExtent) else {
         throw InputError(.badValue, path: samplesPath,
                          "the samples (extent \(Extent(enclosing: table.coordinates).map { "\($0)" } ?? "empty")) and the parcels (\(parcelExtent) in \(working.shortName)) do not overlap; check the samples' CRS (lon/lat swapped?) and the files")
@@ -120,7 +120,7 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     for v in [project.ph] + project.pollutants {
         progress.begin("Choosing the method for \(v.name)")
         var local: [String] = []
-        let run = try chooseMethod(v, table: table, threads: threads, warnings: &local)
+        let run = try chooseMethod(v, table: table, rule: project.samples.belowDetection, threads: threads, warnings: &local)
         warnings += local
         timings.append(("method \(v.name)", progress.end("\(run.chosen.label), LOO RMSE \(String(format: "%.4g", run.chosen.cv.rootMeanSquaredError))")))
         progress.begin("Interpolating \(v.name)", total: grid.rows, unit: "rows/s")

@@ -9,7 +9,8 @@ import Standards
 /// value is positive) lognormal kriging, each kriging with its own fitted variogram (nugget
 /// + the best of Sph, Exp, Gau, Matérn); the one with the lowest leave-one-out RMSE (on the
 /// original scale) wins. A fixed method is cross-validated too, for the report.
-func chooseMethod(_ v: Project.Variable, table: SampleTable, threads: Int, warnings: inout [String]) throws -> VariableRun {
+func chooseMethod(_ v: Project.Variable, table: SampleTable, rule: BelowDetectionRule, threads: Int,
+                  warnings: inout [String]) throws -> VariableRun {
     var candidates: [VariableRun.Candidate] = []
     var tried: [(String, InterpolationSettings)] = []
     if v.method == "auto" {
@@ -36,7 +37,7 @@ func chooseMethod(_ v: Project.Variable, table: SampleTable, threads: Int, warni
     for (label, s) in tried {
         var w: [String] = []
         do {
-            let vs = try variableSamples(table, field: v.field, method: s.method, rule: .half, warnings: &w)
+            let vs = try variableSamples(table, field: v.field, method: s.method, rule: rule, warnings: &w)
             sampleCount = vs.samples.count
             let fitted = s.method == .idw ? nil : try fitVariogram(vs, settings: s)
             let interp = try makeInterpolator(vs, settings: s, variogram: fitted?.model)

@@ -27,7 +27,7 @@ public final class RasterWriter {
         // uncompressed saves compressing every pixel twice.
         let stagingCompression = spec.cloudOptimized ? Compression.none : spec.compression
         var co = ["TILED=YES", "BLOCKXSIZE=\(spec.tileSize)", "BLOCKYSIZE=\(spec.tileSize)",
-                  "COMPRESS=\(stagingCompression.rawValue)", "BIGTIFF=IF_SAFER"]
+                  "COMPRESS=\(stagingCompression.rawValue)", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS"]
         if stagingCompression != .none {
             co.append("PREDICTOR=\(spec.pixelType.isFloatingPoint ? 3 : 2)")
         }
@@ -167,7 +167,9 @@ public final class RasterWriter {
                     GDALClose(ds)
                     return LibraryError(.gdal, function: "GDALGetDriverByName", path: path, messages: ["no COG driver (GDAL < 3.1?)"])
                 }
-                var co = ["COMPRESS=\(spec.compression.rawValue)", "BLOCKSIZE=\(spec.tileSize)", "BIGTIFF=IF_SAFER",
+                // NUM_THREADS: GDAL compresses tiles on all cores and writes them in order,
+                // so the bytes do not depend on the thread count.
+                var co = ["COMPRESS=\(spec.compression.rawValue)", "BLOCKSIZE=\(spec.tileSize)", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS",
                           "OVERVIEWS=\(spec.overviewResampling == nil ? "NONE" : "AUTO")"]
                 if let r = spec.overviewResampling { co.append("OVERVIEW_RESAMPLING=\(r.rawValue)") }
                 if spec.compression != .none && spec.colorTable.isEmpty {
