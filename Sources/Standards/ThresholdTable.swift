@@ -79,7 +79,7 @@ public struct ThresholdRow: Hashable, Sendable {
 ///
 /// Built-in: ``gb15618()`` (GB 15618-2018 Tables 1–3) and ``gb36600(class:)``
 /// (GB 36600-2018 inorganic items and benzo[a]pyrene), loaded from the CSV files in the
-/// package resources (copies of `/work/shared/standards/*.csv`). Other jurisdictions:
+/// package resources (the project's standards tables; sources, agreement counts and rules in `Resources/SOURCES.md`). Other jurisdictions:
 /// ``init(csv:source:)`` with the columns of `gb15618-2018.csv`.
 ///
 /// ## Lookup (``threshold(for:landUse:pH:)``)
@@ -167,7 +167,7 @@ extension ThresholdTable {
     /// GB 15618-2018 土壤环境质量 农用地土壤污染风险管控标准（试行）: Table 1 screening
     /// values, Table 3 intervention values, Table 2 optional items.
     ///
-    /// - References: `gb15618-2018.csv` and its README (`/work/shared/standards`), from the
+    /// - References: `gb15618-2018.csv` and `Resources/SOURCES.md`, from the
     ///   MEE text as transcribed and cross-checked in four sources.
     public static func gb15618() -> ThresholdTable { BuiltIn.gb15618 }
 

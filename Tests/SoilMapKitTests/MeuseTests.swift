@@ -6,7 +6,7 @@ import SoilMapKit
 import Testing
 
 /// Meuse through the pipeline (issue 3): every number against R gstat 2.x
-/// (fixtures made by /work/shared/data/meuse/export_meuse.R, copied into Fixtures/meuse).
+/// (fixtures made by gstat with Tests/GeostatTests/Fixtures/export_meuse.R, copied into Fixtures/meuse).
 @Suite("Meuse through SoilMapKit against gstat")
 struct MeuseKitTests {
     /// gstat's fit of log(zinc): Nug 0.0506624268192143 + Sph 0.590607802210119, range 897.020909797001.

@@ -1,7 +1,7 @@
 import Testing
 @testable import Standards
 
-/// Independent copy of /work/shared/standards/gb15618-2018.csv (2026-11), parsed here with a
+/// Independent copy of the GB 15618-2018 table (the standards folder's gb15618-2018.csv, 2026-11; sources in Sources/Standards/Resources/SOURCES.md), parsed here with a
 /// plain split, to check that the bundled table says exactly the same.
 let gb15618Copy = """
 pollutant,land_use,ph_min_exclusive,ph_max_inclusive,screening_mg_per_kg,intervention_mg_per_kg
@@ -66,7 +66,7 @@ DDT_total,any,,,0.10,
 benzo[a]pyrene,any,,,0.55,
 """
 
-/// Independent copy of /work/shared/standards/gb36600-2018.csv.
+/// Independent copy of the GB 36600-2018 table (gb36600-2018.csv of the standards folder).
 let gb36600Copy = """
 pollutant,cas,class1_screening,class2_screening,class1_intervention,class2_intervention
 As,7440-38-2,20,60,120,140
