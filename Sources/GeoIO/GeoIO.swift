@@ -19,3 +19,13 @@ public enum GDALConfiguration {
         CPLSetConfigOption(key, value)
     }
 }
+
+extension GDALConfiguration {
+    /// Sets the size of GDAL's raster block cache (`GDALSetCacheMax64`), in bytes. GDAL's
+    /// default is 5 % of physical memory; SoilMap reads and writes rasters by row blocks,
+    /// so a smaller cache keeps peak memory down without slowing it.
+    public static func setBlockCacheSize(bytes: Int64) {
+        GDALRuntime.ensureRegistered()
+        GDALSetCacheMax64(GIntBig(bytes))
+    }
+}

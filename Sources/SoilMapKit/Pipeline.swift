@@ -60,6 +60,11 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
         ?? project.resolve(project.outputDir)
     try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
     let files = OutputFiles(overwrite: options.overwrite)
+    // GDAL's block cache: 256 MB unless the user set GDAL_CACHEMAX (on the sample county this
+    // halves peak memory, 1.4 GB → 0.77 GB, at the same speed).
+    if ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil {
+        GDALConfiguration.setBlockCacheSize(bytes: 256 << 20)
+    }
     // Reproducible outputs: GeoPackages record this as their last-change time instead of now.
     GDALConfiguration.set("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z")
     defer { GDALConfiguration.set("OGR_CURRENT_DATE", nil) }
