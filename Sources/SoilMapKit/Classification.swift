@@ -88,7 +88,7 @@ public final class AlignedRasters {
         var bands: [RasterBand] = []
         var grid: GridSpec? = nil
         var crs: CRS? = nil
-        for (i, (_, path)) in named.enumerated() {
+        for (_, path) in named {
             let ds = try RasterDataset(path: path)
             let g = try ds.grid()
             if let first = grid {
@@ -105,7 +105,6 @@ public final class AlignedRasters {
                 grid = g
                 crs = ds.crs
             }
-            _ = i
             bands.append(try ds.band(1))
         }
         self.names = named.map(\.name)

@@ -163,6 +163,20 @@ public struct GridOutputs: Sendable {
     }
 }
 
+/// Nodata value of every surface raster SoilMap writes.
+let surfaceNodata: Float = -9999
+
+/// The raster specification of a surface: Float32 COG, DEFLATE, nodata −9999, average
+/// overviews, with `quantity` recorded as `SOILMAP_QUANTITY` and in the band description.
+func surfaceRasterSpec(grid: GridSpec, crs: CRS?, metadata: [String: String], quantity: String,
+                       description: String) -> RasterSpec {
+    var md = metadata
+    md["SOILMAP_QUANTITY"] = quantity
+    return RasterSpec(grid: grid, pixelType: .float32, crs: crs, nodata: Double(surfaceNodata), compression: .deflate,
+                      tileSize: 512, cloudOptimized: true, overviewResampling: .average, metadata: md,
+                      bandDescription: "\(description) \(quantity)")
+}
+
 /// Interpolates onto `grid` and streams the blocks into Float32 COGs (nodata −9999).
 ///
 /// - Parameters:
@@ -171,13 +185,9 @@ public struct GridOutputs: Sendable {
 public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: GridSpec, crs: CRS?, outputs: GridOutputs,
                                  mask: [Bool]? = nil, threads: Int, metadata: [String: String] = [:],
                                  description: String, rowsDone: (Int) -> Void = { _ in }) throws {
-    let nodata: Float = -9999
+    let nodata = surfaceNodata
     func spec(_ what: String) -> RasterSpec {
-        var md = metadata
-        md["SOILMAP_QUANTITY"] = what
-        return RasterSpec(grid: grid, pixelType: .float32, crs: crs, nodata: Double(nodata), compression: .deflate,
-                          tileSize: 512, cloudOptimized: true, overviewResampling: .average, metadata: md,
-                          bandDescription: "\(description) \(what)")
+        surfaceRasterSpec(grid: grid, crs: crs, metadata: metadata, quantity: what, description: description)
     }
     let pw = try RasterWriter(path: outputs.prediction, spec: spec("prediction"))
     let vw = try outputs.variance.map { try RasterWriter(path: $0, spec: spec("kriging variance")) }

@@ -94,12 +94,9 @@ func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec,
                                         screening: String, intervention: String?, phPath: String, pollutant: Pollutant,
                                         table: ThresholdTable, landUse: LandUse, threads: Int, metadata: [String: String],
                                         progress: ProgressReporter) throws {
-    let nodata: Float = -9999
+    let nodata = surfaceNodata
     func spec(_ what: String) -> RasterSpec {
-        var md = metadata
-        md["SOILMAP_QUANTITY"] = what
-        return RasterSpec(grid: grid, pixelType: .float32, crs: crs, nodata: Double(nodata), cloudOptimized: true,
-                          overviewResampling: .average, metadata: md, bandDescription: "\(pollutant.name) \(what)")
+        surfaceRasterSpec(grid: grid, crs: crs, metadata: metadata, quantity: what, description: pollutant.name)
     }
     let pw = try RasterWriter(path: prediction, spec: spec("prediction"))
     let vw = try RasterWriter(path: variance, spec: spec("kriging variance (log scale)"))
