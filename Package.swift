@@ -5,12 +5,23 @@
 //   CGDAL, CPROJ         C bridges (system libraries from Debian's libgdal-dev / libproj-dev)
 //   GeoTypes             pure-Swift geometry and grid value types shared by every layer
 //   GeoIO                typed wrappers over GDAL/OGR and PROJ; no C type in its public API
+//   GeostatKernels       Geostat's SIMD inner loops, also compiled for AVX (see below)
 //   Geostat              pure-Swift interpolation core (IDW, variograms, kriging, CV)
 //   Zonal                pure-Swift exact cell coverage and zonal accumulation
 //   Standards            pure-Swift GB 15618 / GB 36600 thresholds and classification
 //   SoilMapKit           the pipeline: commands as library functions, glue between the above
 //   soilmap              the thin command-line front end
 import PackageDescription
+
+#if arch(x86_64)
+// GeostatKernels holds the divider-bound inner loops (global IDW sums). On x86-64 it is compiled
+// for AVX (Sandy Bridge, 2011, and later) so its SIMD lanes fill 256-bit registers; Geostat calls
+// that compilation only after checking the CPU at run time (Geostat/KernelDispatch.swift) and
+// otherwise inlines the same source compiled for the baseline CPU: identical results either way.
+let avxKernelSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "sandybridge"])]
+#else
+let avxKernelSettings: [SwiftSetting] = []
+#endif
 
 let package = Package(
     name: "SoilMap",
@@ -44,7 +55,8 @@ let package = Package(
 
         // MARK: Pure-Swift value types and numerical cores
         .target(name: "GeoTypes"),
-        .target(name: "Geostat", dependencies: ["GeoTypes"]),
+        .target(name: "GeostatKernels", swiftSettings: avxKernelSettings),
+        .target(name: "Geostat", dependencies: ["GeoTypes", "GeostatKernels"]),
         .target(name: "Zonal", dependencies: ["GeoTypes"]),
         .target(name: "Standards", dependencies: [], resources: [.copy("Resources")]),
 

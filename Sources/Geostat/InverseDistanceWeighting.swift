@@ -1,4 +1,5 @@
 import Foundation
+import GeostatKernels
 
 /// Arithmetic of ``InverseDistanceWeighting``.
 ///
@@ -38,20 +39,21 @@ public enum IDWPrecision: String, Sendable, Hashable, CaseIterable {
 ///   blocks of 64 samples (in index order) and the block sums are accumulated in Double; the
 ///   prediction is z̄ + Σw(z − z̄)/Σw with z̄ the midrange of the values, clamped to
 ///   [min zᵢ, max zᵢ]. Error: about 1e-7…1e-6 of (max zᵢ − min zᵢ) (tested < 1e-5 relative to
-///   gdal_grid's double results and < 1e-4 to the double kernel, see GeostatTests); assumes squared
-///   distances within the Float range (1e-38…1e38 CRS units², i.e. no two points closer than
-///   1e-19 or farther than 1e19 apart; else the cell falls back to the double sums). Exact
-///   sample hits (d² < 1e-13, decided in Double) return zᵢ exactly, the first by index, as the
-///   double kernel. Deterministic: every cell does the same float operations in the same
+///   gdal_grid's double results and < 1e-4 to the double kernel, see GeostatTests); a cell whose
+///   largest squared distance to a sample exceeds 1e30 CRS units² falls back to the double sums.
+///   Exact sample hits (d² < 1e-13, decided in Double) return zᵢ exactly, the first by index, as
+///   the double kernel. Deterministic: every cell does the same float operations in the same
 ///   order whatever its position in a row, so grids are bit-identical for any thread count and
 ///   block size, and equal ``PointInterpolator/predict(at:)`` at the cell centre.
 ///
 /// - Units: `power` and `smoothing` as gdal_grid (`smoothing` in CRS units); the prediction
 ///   has the units of the values.
-/// - Summation: over the neighbours (or all samples) in ascending sample index; for the global
-///   power-2 isotropic case two weights share one division (see `globalRowPower2`), a few ulps
-///   from 1/r² each. Grid rows share the neighbour search (`RowNeighbours`) and per-row terms,
-///   with the same bits as per-point estimates.
+/// - Summation: over the neighbours (or all samples) in ascending sample index. Global power-2
+///   isotropic sums: a division per sample, in SIMD lanes of targets (module GeostatKernels, in
+///   an AVX compilation where the CPU has it, see ``kernels``; the same bits either way). Local
+///   power-2 sums: two weights share one division (wₐ = r_b/(rₐr_b)), a few ulps from 1/r each.
+///   Grid rows share the neighbour search (`RowNeighbours`) and per-row terms, with the same bits
+///   as per-point estimates.
 /// - Edge behaviour: when dᵢ² + s² < 1e-13 (squared CRS units, gdal_grid's threshold) the
 ///   prediction is zᵢ exactly (local: the first such sample in nearest-then-index order; global:
 ///   the first by index), so IDW without
@@ -68,6 +70,9 @@ public struct InverseDistanceWeighting: PointInterpolator {
     /// The requested arithmetic (``IDWPrecision/single`` only takes effect for global power-2 IDW
     /// without smoothing or anisotropy; see ``usesSinglePrecisionKernel``).
     public let precision: IDWPrecision
+    /// The compilation of the global power-2 kernels that runs (``KernelSet/detected`` by default;
+    /// every set gives the same bits).
+    public let kernels: KernelSet
     let points: TransformedPoints
     /// Float data of the single-precision kernel (nil when it is not used).
     let single: SingleData?
@@ -80,7 +85,7 @@ public struct InverseDistanceWeighting: PointInterpolator {
     /// - Parameter tree: an existing ``KDTree`` over `samples` (only used without anisotropy).
     public init(samples: SampleSet, power: Double = 2, smoothing: Double = 0,
                 neighbourhood: Neighbourhood = .global, anisotropy: Anisotropy? = nil, precision: IDWPrecision = .double,
-                tree: KDTree? = nil) throws(GeostatError) {
+                tree: KDTree? = nil, kernels: KernelSet = .detected) throws(GeostatError) {
         guard !samples.isEmpty else { throw .noSamples }
         guard power.isFinite, power > 0 else { throw .invalidParameter(name: "power", value: power, expected: "> 0") }
         guard smoothing.isFinite, smoothing >= 0 else { throw .invalidParameter(name: "smoothing", value: smoothing, expected: "≥ 0") }
@@ -93,6 +98,7 @@ public struct InverseDistanceWeighting: PointInterpolator {
         self.neighbourhood = neighbourhood
         self.anisotropy = anisotropy
         self.precision = precision
+        self.kernels = kernels.isSupported ? kernels : .portable
         points = TransformedPoints(x: samples.x, y: samples.y, anisotropy: anisotropy)
         isGlobal = neighbourhood.isGlobal(sampleCount: samples.count)
         if precision == .single && isGlobal && anisotropy == nil && power == 2 && smoothing == 0 {
@@ -113,7 +119,8 @@ public struct InverseDistanceWeighting: PointInterpolator {
 
     public func refitted(to samples: SampleSet) throws(GeostatError) -> InverseDistanceWeighting {
         try InverseDistanceWeighting(samples: samples, power: power, smoothing: smoothing,
-                                     neighbourhood: neighbourhood, anisotropy: anisotropy, precision: precision)
+                                     neighbourhood: neighbourhood, anisotropy: anisotropy, precision: precision,
+                                     kernels: kernels)
     }
 
     /// Whether predictions use the float32 kernel (``IDWPrecision/single`` requested and the
@@ -131,13 +138,22 @@ public struct InverseDistanceWeighting: PointInterpolator {
         var ty: [Double] = []
         /// Single-precision kernel: Float((y − yᵢ)²) for the current row.
         var ef: [Float] = []
+        /// Global power-2 kernels: per-target sums Σ wz and Σ w, and (single) the targets as float pairs.
+        var num: [Double] = [], den: [Double] = []
+        var qh: [Float] = [], ql: [Float] = []
+
+        mutating func reserveSums(_ count: Int) {
+            guard num.count < count else { return }
+            num = [Double](repeating: 0, count: count); den = num
+            qh = [Float](repeating: 0, count: count); ql = qh
+        }
     }
 
     public func makeWorkspace() -> Workspace {
         let k = isGlobal ? 0 : min(neighbourhood.maxPoints ?? samples.count, samples.count)
         return Workspace(neighbours: KDTree.Neighbours(capacity: k), row: RowNeighbours(k: k, radius: neighbourhood.radius),
                          e: [Double](repeating: 0, count: isGlobal ? samples.count : 0),
-                         ef: [Float](repeating: 0, count: single?.xh.count ?? 0))
+                         ef: [Float](repeating: 0, count: single?.count ?? 0))
     }
 
     static let exactThreshold = 1e-13
@@ -162,11 +178,11 @@ public struct InverseDistanceWeighting: PointInterpolator {
         let count = xs.count
         guard count > 0 else { return }
         if let single {
-            globalRowPower2Single(single, xs: xs, y: y, out: out, e: &ws.e, ef: &ws.ef)
+            globalRowPower2Single(single, xs: xs, y: y, out: out, ws: &ws)
             return
         }
         if isGlobal && anisotropy == nil && power == 2 {
-            globalRowPower2(xs: xs, y: y, out: out, e: &ws.e)
+            globalRowPower2(xs: xs, y: y, out: out, ws: &ws)
             return
         }
         if ws.tx.count < count {
@@ -230,84 +246,68 @@ public struct InverseDistanceWeighting: PointInterpolator {
         return Estimate(prediction: num / den)
     }
 
-    typealias Lanes = SIMD4<Double>
-
-    /// Global power-2 IDW, isotropic: targets (xs[j], y) in SIMD lanes, samples in index order.
-    ///
-    /// Per lane (target) and pair of samples a, b with squared distances rₐ, r_b (+ s²): one
-    /// division gives both weights, wₐ = r_b/(rₐr_b), w_b = rₐ/(rₐr_b) (≤ 2 ulps from 1/r);
-    /// num and den add each pair's sum. (Pairs measured faster than groups of four, whose longer
-    /// dependency chain through the division stalls.) The arithmetic of a lane
-    /// does not depend on the other lanes, so a target gets the same bits in any row position.
-    /// Guarded: a target within the exact threshold of a sample gets that sample's value (the first
-    /// by index, as before); a non-finite or non-positive weight sum (r² products beyond the
-    /// Double range, |r²| ≳ 1e154) falls back to 1/r² per sample.
+    /// Global power-2 IDW, isotropic, in Double: the sums come from `idwPower2SumsDouble`
+    /// (GeostatKernels; a division per sample and target, samples in index order, the same
+    /// operations as ``globalEstimate(_:_:)``, so a cell gets the bits of a single estimate), then
+    /// exact hits are resolved here: a target within the exact threshold of a sample gets that
+    /// sample's value (the first by index).
     private func globalRowPower2(xs: UnsafeBufferPointer<Double>, y qy: Double, out: UnsafeMutableBufferPointer<Estimate>,
-                                 e: inout [Double]) {
+                                 ws: inout Workspace) {
         let n = samples.count
         let count = xs.count
         let s2 = smoothing * smoothing
         let thr = Self.exactThreshold
+        ws.reserveSums(count)
+        let kernels = self.kernels
         points.x.withUnsafeBufferPointer { X in
         points.y.withUnsafeBufferPointer { Y in
         samples.values.withUnsafeBufferPointer { Z in
-        e.withUnsafeMutableBufferPointer { E in
-            var nearRow = false
-            for i in 0..<n {
-                let dy = Y[i] - qy
-                let v = dy * dy + s2
-                E[i] = v
-                if v < thr { nearRow = true }
+        ws.e.withUnsafeMutableBufferPointer { E in
+        ws.num.withUnsafeMutableBufferPointer { NUM in
+        ws.den.withUnsafeMutableBufferPointer { DEN in
+            let nearRow = Self.rowTerms(y: qy, ys: Y, s2: s2, e: E, ef: nil).nearRow
+            let x = X.baseAddress!, e = UnsafePointer(E.baseAddress!), z = Z.baseAddress!, q = xs.baseAddress!
+            if kernels == .avx {
+                idwPower2SumsDoubleAVX(x: x, e: e, z: z, n: n, targets: q, count: count, num: NUM.baseAddress!, den: DEN.baseAddress!)
+            } else {
+                idwPower2SumsDouble(x: x, e: e, z: z, n: n, targets: q, count: count, num: NUM.baseAddress!, den: DEN.baseAddress!)
             }
-            let L = Lanes.scalarCount
-            var j = 0
-            while j < count {
-                var qxv = Lanes()
-                for l in 0..<L { qxv[l] = xs[Swift.min(j + l, count - 1)] }
-                var num = Lanes(repeating: 0), den = Lanes(repeating: 0)
-                var i = 0
-                while i + 2 <= n {
-                    let dxa: Lanes = X[i] - qxv, dxb: Lanes = X[i + 1] - qxv
-                    let ra: Lanes = dxa * dxa + E[i], rb: Lanes = dxb * dxb + E[i + 1]
-                    let inv = 1 / (ra * rb)
-                    let wa = rb * inv, wb = ra * inv
-                    num += wa * Z[i] + wb * Z[i + 1]
-                    den += wa + wb
-                    i += 2
+            for j in 0..<count {
+                if nearRow, let hit = Self.exactHit(qx: xs[j], x: X, e: UnsafeBufferPointer(E), threshold: thr) {
+                    out[j] = Estimate(prediction: Z[hit]); continue
                 }
-                while i < n {
-                    let dx = X[i] - qxv
-                    let w = 1 / (dx * dx + E[i])
-                    num += w * Z[i]
-                    den += w
-                    i += 1
-                }
-                let res = num / den
-                for l in 0..<Swift.min(L, count - j) {
-                    var p = res[l]
-                    let qx = qxv[l]
-                    if nearRow {
-                        var hit = false
-                        for t in 0..<n where E[t] < thr {
-                            let dx = X[t] - qx
-                            if dx * dx + E[t] < thr { p = Z[t]; hit = true; break }
-                        }
-                        if hit { out[j + l] = Estimate(prediction: p); continue }
-                    }
-                    if !(den[l] > 0 && den[l].isFinite && p.isFinite) {
-                        var nu = 0.0, de = 0.0
-                        for t in 0..<n {
-                            let dx = X[t] - qx
-                            let w = 1 / (dx * dx + E[t])
-                            nu += w * Z[t]; de += w
-                        }
-                        p = nu / de
-                    }
-                    out[j + l] = Estimate(prediction: p)
-                }
-                j += L
+                out[j] = Estimate(prediction: NUM[j] / DEN[j])
             }
-        }}}}
+        }}}}}}
+    }
+
+    /// Per-row terms of the global kernels: e[i] = (y − yᵢ)² + s² (and `ef[i]` = Float(e[i])).
+    /// Returns whether some sample may lie within the exact threshold of the row, and the largest e.
+    @inline(__always)
+    static func rowTerms(y: Double, ys: UnsafeBufferPointer<Double>, s2: Double, e: UnsafeMutableBufferPointer<Double>,
+                         ef: UnsafeMutableBufferPointer<Float>?) -> (nearRow: Bool, eMax: Double) {
+        var nearRow = false
+        var eMax = 0.0
+        for i in 0..<ys.count {
+            let dy = ys[i] - y
+            let v = dy * dy + s2
+            e[i] = v
+            ef?[i] = Float(v)
+            if v < exactThreshold { nearRow = true }
+            eMax = Swift.max(eMax, v)
+        }
+        return (nearRow, eMax)
+    }
+
+    /// The first sample (by index) whose squared distance (x − q)² + e from the target is below
+    /// `threshold`, given e = (y − yᵢ)² (+ s²) for the target's row.
+    @inline(__always)
+    static func exactHit(qx: Double, x: UnsafeBufferPointer<Double>, e: UnsafeBufferPointer<Double>, threshold: Double) -> Int? {
+        for t in 0..<x.count where e[t] < threshold {
+            let dx = x[t] - qx
+            if dx * dx + e[t] < threshold { return t }
+        }
+        return nil
     }
 
     /// All-points IDW at a transformed target (any power, any anisotropy), samples in index order.

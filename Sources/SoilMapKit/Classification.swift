@@ -186,8 +186,7 @@ public func runClassify(surfaces: [(name: String, path: String)], phPath: String
         try ctw?.write(rows: block.controlling)
         row += n
     }
-    try cw.close()
-    try ctw?.close()
+    try RasterWriter.closeAll([cw] + [ctw].compactMap { $0 })
     try files.commit()
     return ClassifyReport(grid: grid, cellCounts: counts, warnings: [])
 }

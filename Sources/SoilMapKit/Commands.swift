@@ -40,8 +40,27 @@ public struct InterpolateReport: Sendable {
     public var sampleCount: Int
     public var crs: CRS?
     public var grid: GridSpec?
+    /// The fitted variogram (nil for IDW and for a model given in full).
     public var variogram: FittedVariogram?
+    /// The variogram model used by kriging (log scale for lognormal kriging).
+    public var model: VariogramModel?
     public var warnings: [String]
+    /// Wall-clock seconds per stage, in order.
+    public var timings: [(stage: String, seconds: Double)] = []
+}
+
+/// Wall-clock time of consecutive stages (monotonic clock).
+struct StageClock {
+    private var start = DispatchTime.now().uptimeNanoseconds
+    var laps: [(stage: String, seconds: Double)] = []
+    /// Records the time since the previous lap (or the start) as `stage`.
+    mutating func lap(_ stage: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        laps.append((stage, Double(now - start) / 1e9))
+        start = now
+    }
+    /// Restarts the current lap (after stages timed elsewhere).
+    mutating func reset() { start = DispatchTime.now().uptimeNanoseconds }
 }
 
 /// The target of an interpolation: a grid (extent + resolution or size) or point locations.
@@ -57,18 +76,26 @@ public func runInterpolate(source: SampleSource, settings: InterpolationSettings
                            threshold: Double? = nil, assignCRS: String? = nil, threads: Int,
                            overwrite: Bool = true) throws -> InterpolateReport {
     var warnings: [String] = []
+    var clock = StageClock()
     let (table, v) = try source.load(method: settings.method, warnings: &warnings)
+    clock.lap("read samples")
     var fitted: FittedVariogram? = nil
     var model: VariogramModel? = nil
     if settings.method != .idw {
-        let f = try fitVariogram(v, settings: settings)
-        fitted = f
-        model = f.model
+        if case .fixed(let m) = settings.model {
+            model = m  // given in full: no empirical variogram needed
+        } else {
+            let f = try fitVariogram(v, settings: settings)
+            fitted = f
+            model = f.model
+        }
     }
     let interp = try makeInterpolator(v, settings: settings, variogram: model, threshold: threshold)
+    clock.lap("model")
     let crs = try table.crs ?? assignCRS.map(CRS.init)
     let files = OutputFiles(overwrite: overwrite)
-    var report = InterpolateReport(sampleCount: v.samples.count, crs: crs, grid: nil, variogram: fitted, warnings: warnings)
+    var report = InterpolateReport(sampleCount: v.samples.count, crs: crs, grid: nil, variogram: fitted, model: model,
+                                   warnings: warnings)
     switch target {
     case let .grid(extent, resolution, size, outputs, maskPath):
         let grid: GridSpec
@@ -93,14 +120,18 @@ public func runInterpolate(source: SampleSource, settings: InterpolationSettings
         }
         let tmp = GridOutputs(prediction: try files.temporaryPath(for: outputs.prediction),
                               variance: try outputs.variance.map(files.temporaryPath),
-                              exceedance: try outputs.exceedance.map(files.temporaryPath))
+                              exceedance: try outputs.exceedance.map(files.temporaryPath),
+                              layout: outputs.layout, compression: outputs.compression)
         var md = ["SOILMAP_VERSION": SoilMapVersion.string, "SOILMAP_FIELD": source.field,
                   "SOILMAP_METHOD": settings.method.rawValue, "SOILMAP_SAMPLES": String(v.samples.count)]
         if let model { md["SOILMAP_VARIOGRAM"] = model.description + (settings.method == .lok ? " (log scale)" : "") }
         if settings.method == .idw { md["SOILMAP_IDW_POWER"] = String(settings.power) }
         if let t = threshold { md["SOILMAP_THRESHOLD"] = String(t) }
-        try interpolateToRasters(interp, grid: grid, crs: crs, outputs: tmp, mask: mask, threads: threads,
-                                 metadata: md, description: source.field)
+        clock.lap("prepare grid")
+        let t = try interpolateToRasters(interp, grid: grid, crs: crs, outputs: tmp, mask: mask, threads: threads,
+                                         metadata: md, description: source.field)
+        clock.laps += [("interpolate", t.compute), ("write rasters", t.write)]
+        clock.reset()
     case let .locations(path, output):
         var locReader = SampleReader(path: path, sourceCRS: nil)
         locReader.unknownCRSIsTarget = true  // x/y without a CRS are in the working CRS, like --te
@@ -116,8 +147,11 @@ public func runInterpolate(source: SampleSource, settings: InterpolationSettings
             t.rows.append(row)
         }
         try t.writeCSV(to: try files.temporaryPath(for: output))
+        clock.lap("predict and write")
     }
     try files.commit()
+    clock.lap("commit outputs")
+    report.timings = clock.laps
     return report
 }
 

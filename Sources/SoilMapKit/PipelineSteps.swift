@@ -141,8 +141,5 @@ func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec,
         try iw?.write(rows: pi)
         progress.update(b.firstRow + b.rowCount)
     }
-    try pw.close()
-    try vw.close()
-    try sw.close()
-    try iw?.close()
+    try RasterWriter.closeAll([pw, vw, sw] + [iw].compactMap { $0 })
 }

@@ -52,8 +52,18 @@ struct Interpolate: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output raster (.tif, COG) or, with --at, CSV.")
     var output: String
 
+    @Option(name: [.customLong("of"), .customLong("of", withSingleDash: true)],
+            help: "Raster layout: COG (Cloud-Optimized GeoTIFF with overviews) or GTiff (tiled, no overviews, as gdal_grid writes).")
+    var format: SurfaceLayout = .cog
+
+    @Option(help: "Raster compression: DEFLATE, ZSTD, LZW or NONE.")
+    var compress: Compression = .deflate
+
     @Flag(help: "Replace existing outputs.")
     var overwrite = false
+
+    @Flag(help: "Print the wall-clock time of each stage (read, model, interpolate, write) on stderr.")
+    var timings = false
 
     func validate() throws {
         if at == nil {
@@ -79,16 +89,35 @@ struct Interpolate: ParsableCommand {
                 target = .grid(extent: Extent(minX: te[0], minY: te[1], maxX: te[2], maxY: te[3]),
                                resolution: tr.count == 2 ? (tr[0], tr[1]) : nil,
                                size: outsize.count == 2 ? (outsize[0], outsize[1]) : nil,
-                               outputs: GridOutputs(prediction: output, variance: variance, exceedance: exceedance), mask: mask)
+                               outputs: GridOutputs(prediction: output, variance: variance, exceedance: exceedance,
+                                                    layout: format, compression: compress), mask: mask)
             }
             let r = try runInterpolate(source: input.source, settings: try methodOptions.settings(), target: target,
                                        threshold: threshold, assignCRS: aSrs, threads: threadCount(threads), overwrite: overwrite)
             printWarnings(r.warnings)
+            if timings {
+                let text = r.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", ")
+                FileHandle.standardError.write(Data("timings: \(text)\n".utf8))
+            }
             var line = "\(input.field): \(r.sampleCount) samples, \(methodOptions.method.rawValue)"
-            if let v = r.variogram { line += ", variogram \(v.model)\(v.logScale ? " (log)" : "")" }
+            if let m = r.model { line += ", variogram \(m)\(methodOptions.method == .lok ? " (log)" : "")" }
             if let g = r.grid { line += ", grid \(g.columns)×\(g.rows)" }
             line += ", CRS \(r.crs?.shortName ?? "none") → \(output)"
             print(line)
         }
+    }
+}
+
+extension SurfaceLayout: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let v = Self.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else { return nil }
+        self = v
+    }
+}
+
+extension Compression: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let v = Self.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else { return nil }
+        self = v
     }
 }

@@ -128,4 +128,58 @@ struct WriteTests {
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(!FileManager.default.fileExists(atPath: path + ".staging.tif"))
     }
+
+    /// A noisy float surface (compresses, but not to nothing), row-major.
+    func noisySurface(_ g: GridSpec) -> [Float] {
+        var state: UInt64 = 12345
+        return (0..<g.cellCount).map { i in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(i % g.columns) * 0.01 + Float(state >> 40) / Float(1 << 24)
+        }
+    }
+
+    @Test("Compression level reaches GDAL: DEFLATE level 1 writes a larger COG than level 9, same pixels")
+    func compressionLevel() throws {
+        let g = try grid()
+        let dir = Fixture.scratch()
+        let v = noisySurface(g)
+        var sizes: [Int] = []
+        for level in [1, 9] {
+            let path = dir + "/l\(level).tif"
+            let w = try RasterWriter(path: path, spec: RasterSpec(grid: g, pixelType: .float32, crs: try CRS(epsg: 4547),
+                                                                  overviewResampling: .average, compressionLevel: level))
+            try w.write(rows: v)
+            try w.close()
+            let r = try RasterDataset(path: path)
+            #expect(r.layout == "COG" && r.compression == "DEFLATE")
+            #expect(try r.band(1).read(column: 0, row: 0, columns: 700, rows: 600) == v.map(Double.init))
+            sizes.append(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int)
+        }
+        print("DEFLATE level 1 vs 9: \(sizes) bytes")
+        #expect(sizes[0] > sizes[1])
+    }
+
+    @Test("closeAll finishes several COGs at once; a writer missing rows fails and is removed, the others are complete")
+    func closeAllConcurrently() throws {
+        let g = try grid()
+        let dir = Fixture.scratch()
+        let v = noisySurface(g)
+        let spec = RasterSpec(grid: g, pixelType: .float32, crs: try CRS(epsg: 4547), overviewResampling: .average)
+        let paths = (0..<3).map { dir + "/c\($0).tif" }
+        let writers = try paths.map { try RasterWriter(path: $0, spec: spec) }
+        for w in writers { try w.write(rows: v) }
+        try RasterWriter.closeAll(writers)
+        for p in paths {
+            let r = try RasterDataset(path: p)
+            #expect(r.layout == "COG")
+            #expect(try r.band(1).read(column: 0, row: 0, columns: 700, rows: 600) == v.map(Double.init))
+            #expect(!FileManager.default.fileExists(atPath: p + ".staging.tif"))
+        }
+        let good = try RasterWriter(path: dir + "/good.tif", spec: spec), bad = try RasterWriter(path: dir + "/bad.tif", spec: spec)
+        try good.write(rows: v)
+        try bad.write(rows: Array(v.prefix(g.columns * 5)))
+        #expect(throws: LibraryError.self) { try RasterWriter.closeAll([good, bad]) }
+        #expect(try RasterDataset(path: dir + "/good.tif").layout == "COG")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/bad.tif"))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoTypes
+import Geostat
 import SoilMapKit
 import Testing
 
@@ -150,6 +151,35 @@ struct CLITests {
                                target: .grid(extent: Extent(minX: 399000, minY: 4001000, maxX: 411000, maxY: 4010000), resolution: nil, size: (48, 36),
                                              outputs: GridOutputs(prediction: dir.file("lib.tif")), mask: nil), threads: 2)
         #expect(try readRaster(dir.file("cli.tif")).values == readRaster(dir.file("lib.tif")).values)
+    }
+
+    @Test("-of GTiff --compress none writes a plain tiled GeoTIFF (no COG layout, no overviews) with the COG's values")
+    func plainGeoTIFFOutput() throws {
+        let dir = ScratchFolder()
+        let base = ["interpolate", fixture("gdal_grid/gdal_points.csv"), "--field", "id", "--power", "2",
+                    "--te", "399000", "4001000", "411000", "4010000", "--outsize", "48", "36"]
+        let a = try Self.run(base + ["-o", dir.file("cog.tif")])
+        let b = try Self.run(base + ["-of", "GTiff", "--compress", "none", "-o", dir.file("plain.tif")])
+        #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
+        let cog = try readRaster(dir.file("cog.tif")), plain = try readRaster(dir.file("plain.tif"))
+        #expect(cog.dataset.layout == "COG" && cog.dataset.compression == "DEFLATE")
+        #expect(plain.dataset.layout == nil && plain.dataset.compression == nil)
+        #expect(try plain.dataset.band(1).overviewCount == 0)
+        #expect(plain.values == cog.values)
+        let bad = try Self.run(base + ["-of", "PNG", "-o", dir.file("x.png")])
+        #expect(bad.status == 64 && bad.stderr.contains("PNG"))
+    }
+
+    @Test("Kriging with a model given in full reports that model and fits nothing")
+    func fixedModelIsReported() throws {
+        let dir = ScratchFolder()
+        var s = InterpolationSettings(method: .ok)
+        s.model = .fixed(VariogramModel([.init(.nugget, partialSill: 0.1), .init(.spherical, partialSill: 1, range: 3000)]))
+        let r = try runInterpolate(source: SampleSource(path: fixture("gdal_grid/gdal_points.csv"), field: "id"), settings: s,
+                                   target: .grid(extent: Extent(minX: 399000, minY: 4001000, maxX: 411000, maxY: 4010000), resolution: nil,
+                                                 size: (12, 9), outputs: GridOutputs(prediction: dir.file("ok.tif")), mask: nil), threads: 2)
+        #expect(r.variogram == nil)
+        #expect(r.model?.description == "Nug(0.1) + Sph(1.0, 3000.0)")
     }
 }
 

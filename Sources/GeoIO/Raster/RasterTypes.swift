@@ -63,6 +63,9 @@ public struct RasterSpec: Sendable {
     public var crs: CRS?
     public var nodata: Double?
     public var compression: Compression
+    /// Compression level (DEFLATE 1…12, ZSTD 1…22; GDAL's `LEVEL`/`ZLEVEL`/`ZSTD_LEVEL`); nil
+    /// for GDAL's default (DEFLATE 6, ZSTD 9). Ignored for LZW and none.
+    public var compressionLevel: Int?
     /// Internal tile size in pixels (power of two, 16…4096).
     public var tileSize: Int
     /// Write as a Cloud-Optimized GeoTIFF (GDAL's COG driver).
@@ -81,12 +84,14 @@ public struct RasterSpec: Sendable {
     public init(grid: GridSpec, pixelType: PixelType, crs: CRS?, nodata: Double? = nil,
                 compression: Compression = .deflate, tileSize: Int = 512, cloudOptimized: Bool = true,
                 overviewResampling: OverviewResampling? = nil, metadata: [String: String] = [:],
-                bandDescription: String? = nil, colorTable: [Int: RGBA] = [:], categoryNames: [Int: String] = [:]) {
+                bandDescription: String? = nil, colorTable: [Int: RGBA] = [:], categoryNames: [Int: String] = [:],
+                compressionLevel: Int? = nil) {
         self.grid = grid
         self.pixelType = pixelType
         self.crs = crs
         self.nodata = nodata
         self.compression = compression
+        self.compressionLevel = compressionLevel
         self.tileSize = tileSize
         self.cloudOptimized = cloudOptimized
         self.overviewResampling = overviewResampling

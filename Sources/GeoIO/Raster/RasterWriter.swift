@@ -30,6 +30,8 @@ public final class RasterWriter {
                   "COMPRESS=\(stagingCompression.rawValue)", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS"]
         if stagingCompression != .none {
             co.append("PREDICTOR=\(spec.pixelType.isFloatingPoint ? 3 : 2)")
+            if let l = spec.compressionLevel, stagingCompression == .deflate { co.append("ZLEVEL=\(l)") }
+            if let l = spec.compressionLevel, stagingCompression == .zstd { co.append("ZSTD_LEVEL=\(l)") }
         }
         if !spec.colorTable.isEmpty { co.removeAll { $0.hasPrefix("PREDICTOR") } }
         let options = CStringList(co)
@@ -172,12 +174,18 @@ public final class RasterWriter {
                 var co = ["COMPRESS=\(spec.compression.rawValue)", "BLOCKSIZE=\(spec.tileSize)", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS",
                           "OVERVIEWS=\(spec.overviewResampling == nil ? "NONE" : "AUTO")"]
                 if let r = spec.overviewResampling { co.append("OVERVIEW_RESAMPLING=\(r.rawValue)") }
+                if let l = spec.compressionLevel, spec.compression == .deflate || spec.compression == .zstd { co.append("LEVEL=\(l)") }
                 if spec.compression != .none && spec.colorTable.isEmpty {
                     co.append("PREDICTOR=\(spec.pixelType.isFloatingPoint ? "FLOATING_POINT" : "HORIZONTAL")")
                 }
                 let opts = CStringList(co)
+                // The options above are SoilMap's own (tested); GDAL's check of them makes the COG
+                // driver parse every tile-matrix-set definition in GDAL_DATA (~50 ms per process).
+                let validate = CPLGetThreadLocalConfigOption("GDAL_VALIDATE_CREATION_OPTIONS", nil).map { String(cString: $0) }
+                CPLSetThreadLocalConfigOption("GDAL_VALIDATE_CREATION_OPTIONS", "NO")
                 // GDALCreateCopy: NULL on failure.
                 let out = GDALCreateCopy(cog, path, ds, 0, opts.pointer, nil, nil)
+                CPLSetThreadLocalConfigOption("GDAL_VALIDATE_CREATION_OPTIONS", validate)
                 GDALClose(ds)
                 VSIUnlink(staging)
                 VSIUnlink(staging + ".aux.xml")
@@ -202,6 +210,23 @@ public final class RasterWriter {
         if let failure { throw failure }
     }
 
+    /// Closes several writers at once, each on its own thread (a COG's compression and overviews
+    /// take most of a write; GDAL handles separate datasets concurrently).
+    ///
+    /// - Throws: the first failure in the order of `writers`, after every writer was closed
+    ///   (failed outputs are removed, as by ``close()``).
+    public static func closeAll(_ writers: [RasterWriter]) throws(LibraryError) {
+        guard writers.count > 1 else {
+            if let w = writers.first { try w.close() }
+            return
+        }
+        let results = ClosingResults(writers)
+        DispatchQueue.concurrentPerform(iterations: writers.count) { i in
+            do throws(LibraryError) { try results.writers[i].close() } catch { results.set(i, error) }
+        }
+        if let e = results.firstError { throw e }
+    }
+
     /// Overview factors 2, 4, 8 … until the smaller side fits in one tile.
     static func overviewLevels(_ grid: GridSpec, tile: Int) -> [Int32] {
         var levels: [Int32] = []
@@ -209,4 +234,14 @@ public final class RasterWriter {
         while max(grid.columns, grid.rows) / (f / 2) > tile { levels.append(Int32(f)); f *= 2 }
         return levels
     }
+}
+
+/// The writers of ``RasterWriter/closeAll(_:)`` and their errors: writer i is used by worker i only.
+private final class ClosingResults: @unchecked Sendable {
+    let writers: [RasterWriter]
+    private var errors: [LibraryError?]
+    private let lock = NSLock()
+    init(_ writers: [RasterWriter]) { self.writers = writers; errors = Array(repeating: nil, count: writers.count) }
+    func set(_ i: Int, _ e: LibraryError) { lock.lock(); errors[i] = e; lock.unlock() }
+    var firstError: LibraryError? { lock.lock(); defer { lock.unlock() }; return errors.compactMap { $0 }.first }
 }

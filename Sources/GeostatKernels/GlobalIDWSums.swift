@@ -1,0 +1,138 @@
+// The inner sums of global power-2 inverse-distance weighting, the one hot loop of SoilMap that
+// is bound by the CPU's floating-point divider rather than by memory or branching.
+//
+// Each kernel is written once, as a `@_transparent` function (always inlined, at every
+// optimisation level, into the module that calls it). Geostat calls it directly, so it is
+// compiled there for the baseline CPU of the build (SSE2 on x86-64); the `…AVX` wrappers below
+// call it from this module, which Package.swift compiles with `-target-cpu sandybridge` on
+// x86-64, so the same lanes run in 256-bit AVX registers. Both compilations perform the same
+// IEEE-754 operations in the same order per lane (Swift never fuses a multiply and an add), so
+// they give identical bits; Geostat (`KernelDispatch`) calls an AVX wrapper only after a run-time
+// check that the CPU and the OS support AVX.
+//
+// Nothing in this module may run before that check: it holds the kernels and their wrappers only.
+
+/// Global power-2 IDW sums in `Double` for targets on one line y = const.
+///
+/// For each target t with abscissa q = `targets[t]`, over the samples i = 0 ..< n in ascending order:
+///
+///     rᵢ = (xᵢ − q)² + eᵢ,   num[t] = Σ zᵢ / rᵢ,   den[t] = Σ 1 / rᵢ
+///
+/// computed per target as `d = x[i] − q; r = d * d + e[i]; w = 1 / r; num += w * z[i]; den += w`,
+/// each step rounded once (a division per sample and target). The caller sets eᵢ = (y − yᵢ)² + s²
+/// and divides num by den.
+///
+/// - Units: x, q and e in (squared) CRS units; z in the values' units.
+/// - Lanes: targets go eight at a time through two 4-lane vectors; a target's sums depend only on
+///   its own q, not on its lane or its neighbours (a short last group repeats the last target), so
+///   a target gets the same bits alone or in any row.
+/// - Edge cases: rᵢ = 0 gives w = +∞ and NaN sums; rᵢ beyond ~1e308 gives w = 0. The caller
+///   handles exact hits and checks the sums (Geostat's `InverseDistanceWeighting`).
+/// - Preconditions: n ≥ 0; `targets`, `num`, `den` hold `count` elements.
+@_transparent
+public func idwPower2SumsDouble(
+    x: UnsafePointer<Double>, e: UnsafePointer<Double>, z: UnsafePointer<Double>, n: Int,
+    targets q: UnsafePointer<Double>, count: Int,
+    num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
+) {
+    var j = 0
+    while j < count {
+        var qa = SIMD4<Double>(), qb = SIMD4<Double>()
+        for l in 0..<4 {
+            qa[l] = q[Swift.min(j + l, count - 1)]
+            qb[l] = q[Swift.min(j + 4 + l, count - 1)]
+        }
+        var na = SIMD4<Double>(repeating: 0), da = SIMD4<Double>(repeating: 0)
+        var nb = SIMD4<Double>(repeating: 0), db = SIMD4<Double>(repeating: 0)
+        var i = 0
+        while i < n {
+            let xi = x[i], ei = e[i], zi = z[i]
+            let dxa = xi - qa, dxb = xi - qb
+            let wa = 1 / (dxa * dxa + ei), wb = 1 / (dxb * dxb + ei)
+            na += wa * zi; da += wa
+            nb += wb * zi; db += wb
+            i += 1
+        }
+        for l in 0..<Swift.min(4, count - j) { num[j + l] = na[l]; den[j + l] = da[l] }
+        for l in 0..<Swift.max(0, Swift.min(4, count - j - 4)) { num[j + 4 + l] = nb[l]; den[j + 4 + l] = db[l] }
+        j += 8
+    }
+}
+
+/// Global power-2 IDW sums in `Float` for targets on one line y = const, accumulated in `Double`
+/// per block of samples (the arithmetic of gdal_grid's float32 AVX kernel, more carefully rounded).
+///
+/// Coordinates are float pairs relative to a common origin x₀: xᵢ − x₀ ≈ xhᵢ + xlᵢ and
+/// q − x₀ ≈ qh + ql. For each target, over samples i = 0 ..< n in ascending order, in blocks of
+/// `block` samples:
+///
+///     dᵢ = (xhᵢ − qh) + (xlᵢ − ql),   wᵢ = 1 / (dᵢ² + eᵢ)            (Float)
+///     numF += wᵢ zᵢ,   denF += wᵢ                                     (Float, per block)
+///     num += Double(numF),   den += Double(denF)                       (Double, after each block)
+///
+/// - Units: as ``idwPower2SumsDouble(x:e:z:n:targets:count:num:den:)``; the caller passes
+///   eᵢ = Float((y − yᵢ)²) and zᵢ = Float(valueᵢ − z̄) (values centred for precision).
+/// - Lanes: sixteen targets at a time in two 8-lane vectors; a target's sums depend only on its
+///   own (qh, ql) (a short last group repeats the last target).
+/// - Edge cases: as the double kernel; squared distances outside the Float range give infinities
+///   or zeros, which the caller must detect (Geostat falls back to the double sums).
+/// - Preconditions: block ≥ 1; `qh`, `ql`, `num`, `den` hold `count` elements.
+@_transparent
+public func idwPower2SumsSingle(
+    xh: UnsafePointer<Float>, xl: UnsafePointer<Float>, e: UnsafePointer<Float>, z: UnsafePointer<Float>,
+    n: Int, block: Int, qh: UnsafePointer<Float>, ql: UnsafePointer<Float>, count: Int,
+    num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
+) {
+    var j = 0
+    while j < count {
+        var ha = SIMD8<Float>(), la = SIMD8<Float>(), hb = SIMD8<Float>(), lb = SIMD8<Float>()
+        for l in 0..<8 {
+            let a = Swift.min(j + l, count - 1), b = Swift.min(j + 8 + l, count - 1)
+            ha[l] = qh[a]; la[l] = ql[a]
+            hb[l] = qh[b]; lb[l] = ql[b]
+        }
+        var nda = SIMD8<Double>(repeating: 0), dda = SIMD8<Double>(repeating: 0)
+        var ndb = SIMD8<Double>(repeating: 0), ddb = SIMD8<Double>(repeating: 0)
+        var i = 0
+        while i < n {
+            let end = Swift.min(i + block, n)
+            var nfa = SIMD8<Float>(repeating: 0), dfa = SIMD8<Float>(repeating: 0)
+            var nfb = SIMD8<Float>(repeating: 0), dfb = SIMD8<Float>(repeating: 0)
+            while i < end {
+                let xhi = xh[i], xli = xl[i], ei = e[i], zi = z[i]
+                let dxa = (xhi - ha) + (xli - la), dxb = (xhi - hb) + (xli - lb)
+                let wa = 1 / (dxa * dxa + ei), wb = 1 / (dxb * dxb + ei)
+                nfa += wa * zi; dfa += wa
+                nfb += wb * zi; dfb += wb
+                i += 1
+            }
+            nda += SIMD8<Double>(nfa); dda += SIMD8<Double>(dfa)
+            ndb += SIMD8<Double>(nfb); ddb += SIMD8<Double>(dfb)
+        }
+        for l in 0..<Swift.min(8, count - j) { num[j + l] = nda[l]; den[j + l] = dda[l] }
+        for l in 0..<Swift.max(0, Swift.min(8, count - j - 8)) { num[j + 8 + l] = ndb[l]; den[j + 8 + l] = ddb[l] }
+        j += 16
+    }
+}
+
+/// ``idwPower2SumsDouble(x:e:z:n:targets:count:num:den:)`` compiled for AVX (on x86-64).
+///
+/// - Important: call only when the CPU and the OS support AVX (Geostat's `KernelDispatch`).
+public func idwPower2SumsDoubleAVX(
+    x: UnsafePointer<Double>, e: UnsafePointer<Double>, z: UnsafePointer<Double>, n: Int,
+    targets q: UnsafePointer<Double>, count: Int,
+    num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
+) {
+    idwPower2SumsDouble(x: x, e: e, z: z, n: n, targets: q, count: count, num: num, den: den)
+}
+
+/// ``idwPower2SumsSingle(xh:xl:e:z:n:block:qh:ql:count:num:den:)`` compiled for AVX (on x86-64).
+///
+/// - Important: call only when the CPU and the OS support AVX (Geostat's `KernelDispatch`).
+public func idwPower2SumsSingleAVX(
+    xh: UnsafePointer<Float>, xl: UnsafePointer<Float>, e: UnsafePointer<Float>, z: UnsafePointer<Float>,
+    n: Int, block: Int, qh: UnsafePointer<Float>, ql: UnsafePointer<Float>, count: Int,
+    num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
+) {
+    idwPower2SumsSingle(xh: xh, xl: xl, e: e, z: z, n: n, block: block, qh: qh, ql: ql, count: count, num: num, den: den)
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GeoTypes
+import Testing
+@testable import Geostat
+
+@Suite("SIMD kernel sets (portable and AVX compilations of GeostatKernels)")
+struct KernelDispatchTests {
+    /// Every kernel set gives the same bits for global power-2 IDW in double and single precision,
+    /// on grids whose rows are not multiples of the lane counts (8 and 16 targets), with rows that
+    /// pass through samples (exact hits) and with smoothing. Grids are evaluated row by row through
+    /// ``GridInterpolation``, so the kernels run on whole rows.
+    @Test(arguments: [UInt64(7), 8])
+    func kernelSetsGiveIdenticalBits(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let n = [301, 64][Int(seed % 2)]
+        var x = (0..<n).map { _ in 3_500_000 + rng.nextUniform() * 9_000 }
+        var y = (0..<n).map { _ in 4_000_000 + rng.nextUniform() * 7_000 }
+        // Two samples on cell centres of the grid below: exact hits inside rows.
+        x[0] = 3_500_000 + 10 * 50 + 25; y[0] = 4_000_000 + 7_000 - (3 * 50 + 25)
+        x[1] = 3_500_000 + 36 * 50 + 25; y[1] = y[0]
+        let z = (0..<n).map { i in 20 + 5 * sin(x[i] / 900) + rng.nextGaussian() }
+        let s = try SampleSet(x: x, y: y, values: z)
+        let grid = try GridSpec(extent: Extent(minX: 3_500_000, minY: 4_000_000, maxX: 3_500_000 + 37 * 50, maxY: 4_007_000),
+                                columns: 37, rows: 140)
+        for (precision, smoothing) in [(IDWPrecision.double, 0.0), (.single, 0), (.double, 25)] {
+            var grids: [[UInt64]] = []
+            for set in KernelSet.allCases where set.isSupported {
+                let idw = try InverseDistanceWeighting(samples: s, power: 2, smoothing: smoothing, precision: precision, kernels: set)
+                #expect(idw.kernels == set)
+                let block = try GridInterpolation.run(idw, grid: grid, as: Double.self, threads: 2, blockRows: 9)
+                grids.append(block.prediction.map(\.bitPattern))
+                #expect(block.prediction[3 * 37 + 10] == z[0] && block.prediction[3 * 37 + 36] == z[1] || smoothing > 0)
+                // The same bits as a single target at a time (lane position does not matter).
+                let cells = [0, 5, 3 * 37 + 10, 77 * 37 + 36, 139 * 37 + 17].map {
+                    Coordinate(x: grid.centerX(column: $0 % 37), y: grid.centerY(row: $0 / 37))
+                }
+                let one = idw.predict(at: cells).map(\.prediction.bitPattern)
+                #expect(one == [0, 5, 3 * 37 + 10, 77 * 37 + 36, 139 * 37 + 17].map { block.prediction[$0].bitPattern })
+            }
+            print("kernel sets compared (\(precision), s = \(smoothing)): \(KernelSet.allCases.filter(\.isSupported))")
+            #expect(grids.allSatisfy { $0 == grids[0] })
+        }
+    }
+
+    /// The double kernel's sums are the scalar loop's: 1/r per sample in index order.
+    @Test func doubleKernelEqualsScalarSums() throws {
+        var rng = SplitMix64(seed: 99)
+        let n = 123
+        let x = (0..<n).map { _ in rng.nextUniform() * 5_000 }, y = (0..<n).map { _ in rng.nextUniform() * 5_000 }
+        let z = (0..<n).map { _ in rng.nextUniform() * 3 }
+        let s = try SampleSet(x: x, y: y, values: z)
+        for set in KernelSet.allCases where set.isSupported {
+            let idw = try InverseDistanceWeighting(samples: s, power: 2, kernels: set)
+            for _ in 0..<20 {
+                let qx = rng.nextUniform() * 6_000 - 500, qy = rng.nextUniform() * 6_000 - 500
+                var num = 0.0, den = 0.0
+                for i in 0..<n {
+                    let dx = x[i] - qx, dy = y[i] - qy
+                    let w = 1 / (dx * dx + dy * dy)
+                    num += w * z[i]; den += w
+                }
+                #expect(idw.predict(at: Coordinate(x: qx, y: qy)).prediction.bitPattern == (num / den).bitPattern)
+            }
+        }
+    }
+
+    @Test func cpuinfoFlagsParsing() {
+        let text = """
+        processor	: 0
+        model name	: AMD EPYC
+        flags		: fpu sse sse2 ssse3 cx16 sse4_1 sse4_2 popcnt xsave avx pclmulqdq avx2 fma
+
+        processor	: 1
+        flags		: fpu sse
+        """
+        #expect(CPUFeatures.hasFlags(cpuinfo: text, CPUFeatures.sandyBridgeFlags))
+        #expect(!CPUFeatures.hasFlags(cpuinfo: text.replacingOccurrences(of: " avx ", with: " "), CPUFeatures.sandyBridgeFlags))
+        #expect(!CPUFeatures.hasFlags(cpuinfo: "processor : 0\n", ["avx"]))
+        #expect(!CPUFeatures.hasFlags(cpuinfo: "flags : avxx sse4_2\n", ["avx"]))
+    }
+}
