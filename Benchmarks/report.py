@@ -100,7 +100,11 @@ def render(run):
     out.append("")
     out.append("`[inner …]`: the reference's own timing of its computation alone (R `krige()`, Python `exact_extract()`), "
                "for reading the ratio without start-up and I/O. Threads: SoilMap all cores unless the row says otherwise; "
-               "gdal_grid `GDAL_NUM_THREADS=ALL_CPUS`; R gstat and exactextract single-threaded.")
+               "gdal_grid `GDAL_NUM_THREADS=ALL_CPUS`; R gstat and exactextract single-threaded. "
+               "Output files: rows marked \"as gdal_grid's\" or \"as gstat's\" make SoilMap write the same kind of file as the "
+               "reference (`-of GTiff`: a tiled GeoTIFF without overviews, uncompressed like gdal_grid's or compressed like "
+               "terra's), so both sides do equal I/O; rows marked \"output format (information)\" show SoilMap's default "
+               "output, DEFLATE Cloud-Optimized GeoTIFFs with overviews.")
     out.append("")
     out.append("## Identity (SoilMap output vs reference output)")
     out.append("")

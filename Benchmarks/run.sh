@@ -216,23 +216,36 @@ if selected idwnn; then
 fi
 
 # ---------------------------------------------------------------- 2. global IDW
+# gdal_grid writes a tiled, uncompressed GeoTIFF without overviews; rows 2 and 2b write the same
+# (-of GTiff --compress none), so the ratio compares the interpolation. Row 2c is SoilMap's default
+# output (a DEFLATE COG with overviews) for information.
 if selected idw; then
-  interp_pair 2 "IDW global (all samples), p 2, ${NX}×${NY}" 1 "$NCELLS" gdal_invdist gdal_grid \
+  SAME_OUT=(-of GTiff --compress none)
+  interp_pair 2 "IDW global (all samples), p 2, ${NX}×${NY}, double precision, GeoTIFF as gdal_grid's" 1 "$NCELLS" gdal_invdist gdal_grid \
     "$REF/gdal_invdist.tif" "$OUT/idw_global.tif" -- \
     "$WORK/interp/samples.csv" "${SM_INPUT[@]}" --method idw --power 2 \
-    "${GRID[@]}" -o "$OUT/idw_global.tif"
-  # 2b: the same with SoilMap's opt-in float32 kernel (as gdal_grid's AVX kernel computes this case);
-  # the reference run of row 2 is reused.
+    "${GRID[@]}" "${SAME_OUT[@]}" -o "$OUT/idw_global.tif"
+  # 2b, 2c: SoilMap's opt-in float32 kernel (gdal_grid's AVX kernel computes this case in float32
+  # too); the reference run of row 2 is reused.
   if [ -n "$HAVE_GDAL" ] && sm_has interpolate; then
-    title2b="same, SoilMap --single-precision (float32, like gdal_grid's AVX kernel)"
-    if CLEAN="$OUT/idw_global_f32.tif" best soilmap_2b "$OUT" -- "$SOILMAP" interpolate \
-        "$WORK/interp/samples.csv" "${SM_INPUT[@]}" --method idw --power 2 --single-precision \
-        "${GRID[@]}" -o "$OUT/idw_global_f32.tif"; then
-      row 2b "$title2b" 1 "$NCELLS" "$B_WALL" "$B_RSS" "$B_RUNS" gdal_grid "$R_WALL" "$R_INNER" "$R_RSS" "$R_RUNS" "$([ -n "$R_WALL" ] || echo "reference failed")"
-      [ -n "$R_WALL" ] && compare_grid 2b "idw_global_f32.tif vs gdal_invdist.tif" "$OUT/idw_global_f32.tif" "$REF/gdal_invdist.tif"
-    else
-      row 2b "$title2b" 1 "$NCELLS" "" "" "" gdal_grid "$R_WALL" "$R_INNER" "$R_RSS" "$R_RUNS" "skipped: soilmap failed (see $OUT/soilmap_2b.log)"
-    fi
+    for variant in 2b 2c; do
+      if [ $variant = 2b ]; then
+        t="same, SoilMap --single-precision (float32, like gdal_grid's AVX kernel), GeoTIFF as gdal_grid's"; goal=1
+        f="$OUT/idw_global_f32.tif"; extra=("${SAME_OUT[@]}")
+      else
+        t="same, --single-precision, SoilMap's default output (DEFLATE COG with overviews)"; goal=""
+        f="$OUT/idw_global_f32_cog.tif"; extra=()
+      fi
+      if CLEAN="$f" best "soilmap_$variant" "$OUT" -- "$SOILMAP" interpolate \
+          "$WORK/interp/samples.csv" "${SM_INPUT[@]}" --method idw --power 2 --single-precision \
+          "${GRID[@]}" "${extra[@]}" -o "$f"; then
+        row $variant "$t" "$goal" "$NCELLS" "$B_WALL" "$B_RSS" "$B_RUNS" gdal_grid "$R_WALL" "$R_INNER" "$R_RSS" "$R_RUNS" \
+          "$([ -n "$R_WALL" ] || echo "reference failed")$([ -z "$goal" ] && echo "output format (information)")"
+        [ -n "$R_WALL" ] && compare_grid $variant "$(basename "$f") vs gdal_invdist.tif" "$f" "$REF/gdal_invdist.tif"
+      else
+        row $variant "$t" "$goal" "$NCELLS" "" "" "" gdal_grid "$R_WALL" "$R_INNER" "$R_RSS" "$R_RUNS" "skipped: soilmap failed (see $OUT/soilmap_$variant.log)"
+      fi
+    done
   fi
 fi
 
@@ -259,13 +272,19 @@ if selected ok; then
       "$PY" "$BENCH/report.py" lncsv "$WORK/interp/samples.csv" "$OUT/samples_ln.csv" "$LNSHIFT"
       OKARGS=("$OUT/samples_ln.csv" --field lnvalue --x-field x --y-field y --s-srs EPSG:4547 --method ok
               --max-points 16 --model "$MODEL" --nugget "$NUG" --psill "$PSILL" --range "$RANGE" "${KGRID[@]}")
-      if CLEAN="$OUT/ok_pred.tif $OUT/ok_var.tif" best soilmap_3 "$OUT" -- "$SOILMAP" interpolate "${OKARGS[@]}" -o "$OUT/ok_pred.tif" --variance "$OUT/ok_var.tif"; then
-        row 3 "$title" 50 "$KCELLS" "$B_WALL" "$B_RSS" "$B_RUNS" "R gstat" "$rw" "$ri" "$rr" "$rn" ""
+      # gstat's script writes its two surfaces with terra as compressed GeoTIFFs without
+      # overviews; rows 3 and 3b write the same kind of file (-of GTiff: DEFLATE, tiled, no
+      # overviews), row 3c SoilMap's default (two COGs with overviews) for information.
+      if CLEAN="$OUT/ok_pred.tif $OUT/ok_var.tif" best soilmap_3 "$OUT" -- "$SOILMAP" interpolate "${OKARGS[@]}" -of GTiff -o "$OUT/ok_pred.tif" --variance "$OUT/ok_var.tif"; then
+        row 3 "$title, GeoTIFFs as gstat's" 50 "$KCELLS" "$B_WALL" "$B_RSS" "$B_RUNS" "R gstat" "$rw" "$ri" "$rr" "$rn" ""
         compare_grid 3 "prediction (ln) vs gstat var1.pred" "$OUT/ok_pred.tif" "$REF/gstat_krige_logpred.tif" "$LNSHIFT"
         compare_grid 3 "variance (ln²) vs gstat var1.var" "$OUT/ok_var.tif" "$REF/gstat_krige_logvar.tif"
         # the same at equal thread count (gstat is single-threaded)
-        if CLEAN="$OUT/ok_pred_t1.tif $OUT/ok_var_t1.tif" best soilmap_3b "$OUT" -- "$SOILMAP" interpolate "${OKARGS[@]}" --threads 1 -o "$OUT/ok_pred_t1.tif" --variance "$OUT/ok_var_t1.tif"; then
+        if CLEAN="$OUT/ok_pred_t1.tif $OUT/ok_var_t1.tif" best soilmap_3b "$OUT" -- "$SOILMAP" interpolate "${OKARGS[@]}" -of GTiff --threads 1 -o "$OUT/ok_pred_t1.tif" --variance "$OUT/ok_var_t1.tif"; then
           row 3b "same, SoilMap --threads 1" "" "$KCELLS" "$B_WALL" "$B_RSS" "$B_RUNS" "R gstat" "$rw" "$ri" "$rr" "$rn" "equal threads (information)"
+        fi
+        if CLEAN="$OUT/ok_pred_cog.tif $OUT/ok_var_cog.tif" best soilmap_3c "$OUT" -- "$SOILMAP" interpolate "${OKARGS[@]}" -o "$OUT/ok_pred_cog.tif" --variance "$OUT/ok_var_cog.tif"; then
+          row 3c "same, SoilMap's default output (two DEFLATE COGs with overviews)" "" "$KCELLS" "$B_WALL" "$B_RSS" "$B_RUNS" "R gstat" "$rw" "$ri" "$rr" "$rn" "output format (information)"
         fi
       else
         row 3 "$title" 50 "$KCELLS" "" "" "" "R gstat" "$rw" "$ri" "$rr" "$rn" "skipped: soilmap failed (see $OUT/soilmap_3.log)"
