@@ -149,9 +149,16 @@ public struct ClassifyReport: Sendable {
     public var warnings: [String]
 }
 
+///
+/// - Parameters:
+///   - mask: cells to classify (row-major, the surfaces' grid), e.g. the study area from
+///     ``coverageMask(of:on:)``; the others get class 0 (nodata) and no controlling pollutant. Nil
+///     classifies every cell with data.
+///   - maskPath: polygons (any vector layer) whose cells are classified, as `mask` (not both).
 public func runClassify(surfaces: [(name: String, path: String)], phPath: String?, phValue: Double?,
                         standard: StandardChoice, landUse: LandUse, output: String, controllingOutput: String?,
-                        overwrite: Bool = true, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> ClassifyReport {
+                        overwrite: Bool = true, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                        mask: [Bool]? = nil, maskPath: String? = nil) throws -> ClassifyReport {
     let table = try standard.table()
     let classifier = try Classifier(table: table, landUse: landUse, pollutants: surfaces.map { Pollutant($0.name) })
     var all = surfaces
@@ -161,6 +168,12 @@ public func runClassify(surfaces: [(name: String, path: String)], phPath: String
         throw InputError(.invalidArgument, path: nil, "\(standard.name) thresholds depend on pH: give --ph PH.tif or --ph-value 6.8")
     }
     let grid = rasters.grid
+    precondition(mask == nil || maskPath == nil, "runClassify: give mask or maskPath, not both")
+    if let mask, mask.count != grid.cellCount {
+        preconditionFailure("runClassify: mask of \(mask.count) cells for a grid of \(grid.cellCount)")
+    }
+    var warnings: [String] = []
+    let mask = try maskPath.map { try polygonMask(path: $0, grid: grid, crs: rasters.crs, warnings: &warnings) } ?? mask
     let files = OutputFiles(overwrite: overwrite)
     let md = ["SOILMAP_VERSION": SoilMapVersion.string, "SOILMAP_STANDARD": standard.name, "SOILMAP_LAND_USE": landUse.rawValue,
               "SOILMAP_POLLUTANTS": classifier.pollutants.map(\.name).joined(separator: ",")]
@@ -177,9 +190,13 @@ public func runClassify(surfaces: [(name: String, path: String)], phPath: String
         var data = try rasters.readRows(row, n)
         let pH: PHInput<Double>
         if phPath != nil { pH = .perCell(data.removeLast()) } else if let phValue { pH = .constant(phValue) } else { pH = .notGiven }
-        let block: ClassifiedBlock
+        var block: ClassifiedBlock
         do { block = try classifyInParallel(classifier, data, pH: pH, rowLength: grid.columns, threads: threads) } catch {
             throw cellError(error, grid: grid, firstRow: row, columns: grid.columns, phPath: phPath)
+        }
+        if let mask {
+            let first = row * grid.columns
+            for k in block.classes.indices where !mask[first + k] { block.classes[k] = 0; block.controlling[k] = 0 }
         }
         for k in block.classes { counts[Int(k)] += 1 }
         try cw.write(rows: block.classes)
@@ -188,7 +205,7 @@ public func runClassify(surfaces: [(name: String, path: String)], phPath: String
     }
     try RasterWriter.closeAll([cw] + [ctw].compactMap { $0 })
     try files.commit()
-    return ClassifyReport(grid: grid, cellCounts: counts, warnings: [])
+    return ClassifyReport(grid: grid, cellCounts: counts, warnings: warnings)
 }
 
 /// Classifies a block split into row-aligned chunks on `threads` workers (split → compute →

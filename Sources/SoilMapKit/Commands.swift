@@ -108,16 +108,7 @@ public func runInterpolate(source: SampleSource, settings: InterpolationSettings
         }
         report.grid = grid
         var mask: [Bool]? = nil
-        if let maskPath {
-            let polys = try PolygonLayer.read(path: maskPath)
-            report.warnings += polys.warnings
-            var geoms = polys.items.map(\.geometry)
-            if let mc = polys.crs, let crs, !mc.isEquivalent(to: crs) {
-                let t = try Transformer(from: mc, to: crs)
-                geoms = try geoms.map { try t.transform($0) }
-            }
-            mask = coverageMask(of: geoms.flatMap(\.polygons), on: grid)
-        }
+        if let maskPath { mask = try polygonMask(path: maskPath, grid: grid, crs: crs, warnings: &report.warnings) }
         let tmp = GridOutputs(prediction: try files.temporaryPath(for: outputs.prediction),
                               variance: try outputs.variance.map(files.temporaryPath),
                               exceedance: try outputs.exceedance.map(files.temporaryPath),

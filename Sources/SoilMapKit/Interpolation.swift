@@ -239,6 +239,19 @@ public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: Gr
     return (clock.laps[0].seconds, clock.laps[1].seconds)
 }
 
+/// The cells of `grid` (in `crs`) touched by the polygons of the layer at `path` (transformed from
+/// the layer's CRS when both are known), row-major; repair notes go to `warnings`.
+func polygonMask(path: String, grid: GridSpec, crs: CRS?, warnings: inout [String]) throws -> [Bool] {
+    let polys = try PolygonLayer.read(path: path)
+    warnings += polys.warnings
+    var geoms = polys.items.map(\.geometry)
+    if let mc = polys.crs, let crs, !mc.isEquivalent(to: crs) {
+        let t = try Transformer(from: mc, to: crs)
+        geoms = try geoms.map { try t.transform($0) }
+    }
+    return coverageMask(of: geoms.flatMap(\.polygons), on: grid)
+}
+
 /// Cells of `grid` touched by any of `polygons` (exact coverage > 0), row-major.
 public func coverageMask(of polygons: [Polygon], on grid: GridSpec) -> [Bool] {
     var mask = [Bool](repeating: false, count: grid.cellCount)

@@ -166,13 +166,23 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
         runs.append(written)
     }
 
-    // 4. Cell classes.
+    // 4. Cell classes, within the study area: the townships if given, else the parcels (the grid
+    //    rectangle and its margin around them are nodata in the class raster).
     progress.begin("Classifying cells")
+    let areaPolygons: [Polygon]
+    if let townships {
+        let tcrs = townships.crs ?? parcelCRS
+        let t = working.isEquivalent(to: tcrs) ? nil : try Transformer(from: tcrs, to: working)
+        areaPolygons = try townships.items.flatMap { try (t?.transform($0.geometry) ?? $0.geometry).polygons }
+    } else {
+        areaPolygons = try parcels.items.flatMap { try (toWorking?.transform($0.geometry) ?? $0.geometry).polygons }
+    }
+    let studyArea = coverageMask(of: areaPolygons, on: grid)
     let counted = project.pollutants.filter(\.classify).map { (name: $0.name, path: surfacePaths[$0.name]!) }
     let classReport = try runClassify(surfaces: counted, phPath: surfacePaths[project.ph.name], phValue: nil,
                                       standard: project.standard, landUse: project.rasterLandUse,
                                       output: try out("class.tif"), controllingOutput: try out("controlling.tif"), overwrite: true,
-                                      threads: threads)
+                                      threads: threads, mask: studyArea)
     timings.append(("classify cells", progress.end()))
 
     // 5. Parcels and townships.

@@ -56,6 +56,9 @@ struct Classify: ParsableCommand {
     @Option(help: "Controlling-pollutant raster.")
     var controlling: String?
 
+    @Option(help: "Polygons of the study area (townships, parcels): cells they do not touch become nodata.")
+    var mask: String?
+
     @Flag(help: "Replace existing outputs.")
     var overwrite = false
 
@@ -64,7 +67,7 @@ struct Classify: ParsableCommand {
             let r = try runClassify(surfaces: try namedPaths(standardOptions.surfaces, option: "--surface"),
                                     phPath: standardOptions.ph, phValue: standardOptions.phValue,
                                     standard: StandardChoice(standardOptions.standard), landUse: landUse,
-                                    output: output, controllingOutput: controlling, overwrite: overwrite)
+                                    output: output, controllingOutput: controlling, overwrite: overwrite, maskPath: mask)
             printWarnings(r.warnings)
             let total = max(r.cellCounts.reduce(0, +), 1)
             for k in 1...3 {

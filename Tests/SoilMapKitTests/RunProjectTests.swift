@@ -1,5 +1,6 @@
 import Foundation
 import GeoIO
+import GeoTypes
 import Logging
 import Testing
 @testable import SoilMapKit
@@ -46,6 +47,32 @@ struct RunProjectTests {
         #expect(classBand.colorTable[3] == RGBA(255, 0, 0))
         #expect(classBand.categoryNames[2]?.contains("安全利用类") == true)
         #expect(try RasterDataset(path: out + "/controlling.tif").band(1).categoryNames[1] == "Cd")
+        // The class raster covers the study area (the townships) only: a cell with its centre in a
+        // township is classified; a cell none of whose corners, edge midpoints or centre lies in a
+        // township is nodata (point-in-polygon, independent of the exact coverage used for the mask).
+        let townLayer = try PolygonLayer.read(path: dir.file("gaoping_small.gpkg"), layer: "townships")
+        let toGrid = try Transformer(from: townLayer.crs!, to: try CRS(epsg: 4547))
+        let areas = try townLayer.items.map { try toGrid.transform($0.geometry) }
+        let (_, cgrid, classes, _) = try readRaster(out + "/class.tif")
+        var inside = 0, outside = 0
+        for r in 0..<cgrid.rows {
+            for c in 0..<cgrid.columns {
+                let x = cgrid.centerX(column: c), y = cgrid.centerY(row: r)
+                let v = classes[r * cgrid.columns + c]
+                if areas.contains(where: { $0.contains(Coordinate(x: x, y: y)) }) {
+                    inside += 1
+                    #expect(v != 0, "cell \(r), \(c) is in a township but has no class")
+                    continue
+                }
+                let hw = cgrid.cellWidth / 2, hh = cgrid.cellHeight / 2
+                let probes = [-1.0, 0, 1].flatMap { i in [-1.0, 0, 1].map { j in Coordinate(x: x + i * hw, y: y + j * hh) } }
+                if !probes.contains(where: { p in areas.contains { $0.contains(p) } }) {
+                    outside += 1
+                    #expect(v == 0, "cell \(r), \(c) is outside every township but has class \(v)")
+                }
+            }
+        }
+        #expect(inside > 0 && outside > 0, "the test grid has cells inside (\(inside)) and outside (\(outside)) the townships")
         // Vectors and tables open with GDAL.
         let gpkg = try VectorDataset(path: out + "/parcels.gpkg")
         #expect(try gpkg.layer(named: "parcels").featureCount == 300)

@@ -200,6 +200,38 @@ struct SmallProjectTests {
         #expect(ctrl.categoryNames[1] == "Cd" && ctrl.categoryNames[5] == "Cr")
     }
 
+    @Test("A mask limits the class raster: cells the polygons touch keep their classes, the others are nodata")
+    func classRasterMask() throws {
+        let project = try SmallProject.shared.get()
+        let dir = ScratchFolder()
+        let g = project.grid
+        // A rectangle over the left part of the grid, its right edge inside a column of cells.
+        let xEdge = g.minX + (Double(g.columns / 2) + 0.3) * g.cellWidth
+        let geojson = """
+        {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4547"}},
+         "features": [{"type": "Feature", "properties": {"name": "west"}, "geometry": {"type": "Polygon", "coordinates":
+           [[[\(g.minX - 100), \(g.minY - 100)], [\(xEdge), \(g.minY - 100)], [\(xEdge), \(g.maxY + 100)],
+             [\(g.minX - 100), \(g.maxY + 100)], [\(g.minX - 100), \(g.minY - 100)]]]}}]}
+        """
+        try geojson.write(toFile: dir.file("west.geojson"), atomically: true, encoding: .utf8)
+        let full = try runClassify(surfaces: project.surfaces, phPath: project.ph, phValue: nil, standard: .gb15618,
+                                   landUse: .other, output: dir.file("full.tif"), controllingOutput: nil)
+        let masked = try runClassify(surfaces: project.surfaces, phPath: project.ph, phValue: nil, standard: .gb15618,
+                                     landUse: .other, output: dir.file("west.tif"), controllingOutput: dir.file("west_ctrl.tif"),
+                                     maskPath: dir.file("west.geojson"))
+        let a = try readRaster(dir.file("full.tif")).values, b = try readRaster(dir.file("west.tif")).values
+        let ctrl = try readRaster(dir.file("west_ctrl.tif")).values
+        let kept = g.columns / 2 + 1  // columns 0 … columns/2 are touched by the rectangle
+        for r in 0..<g.rows {
+            for c in 0..<g.columns {
+                let k = r * g.columns + c
+                if c < kept { #expect(b[k] == a[k], "cell \(r), \(c)") } else { #expect(b[k] == 0 && ctrl[k] == 0, "cell \(r), \(c)") }
+            }
+        }
+        #expect(masked.cellCounts[0] == g.rows * (g.columns - kept))
+        #expect(masked.cellCounts.reduce(0, +) == full.cellCounts.reduce(0, +))
+    }
+
     @Test("Parcel GeoPackage keeps the original attributes and has a layer_styles row for QGIS")
     func parcelGeoPackage() throws {
         let project = try SmallProject.shared.get()
