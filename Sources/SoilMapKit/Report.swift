@@ -111,7 +111,7 @@ struct ReportBuilder {
         }
         body += "<figure>" + mapSVG(png: classPNG, legend: legend, title: "类别 Class", outlines: outlines) + "</figure>\n"
         let cc = result.classCellCounts, totalCells = max(cc[1] + cc[2] + cc[3], 1)
-        p((1...3).map { k in "\(xmlEscape(SoilClass(rawValue: UInt8(k))!.label(a.standardKind))): \(f(100 * Double(cc[k]) / Double(totalCells), 2)) % of the study area’s cells" }.joined(separator: "; ")
+        p((1...3).map { k in "\(xmlEscape(SoilClass(rawValue: UInt8(k))!.label(a.standardKind))): \(f(100 * Double(cc[k]) / Double(totalCells), 2)) % of cells in the study area" }.joined(separator: "; ")
           + ". Cells are classified with land use ‘\(project.rasterLandUse.rawValue)’; parcels use their own land use.")
 
         // Township table.
