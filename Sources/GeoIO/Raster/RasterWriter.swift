@@ -181,6 +181,7 @@ public final class RasterWriter {
                 let opts = CStringList(co)
                 // The options above are SoilMap's own (tested); GDAL's check of them makes the COG
                 // driver parse every tile-matrix-set definition in GDAL_DATA (~50 ms per process).
+                // CPLGetThreadLocalConfigOption: NULL when unset; the setter cannot fail.
                 let validate = CPLGetThreadLocalConfigOption("GDAL_VALIDATE_CREATION_OPTIONS", nil).map { String(cString: $0) }
                 CPLSetThreadLocalConfigOption("GDAL_VALIDATE_CREATION_OPTIONS", "NO")
                 // GDALCreateCopy: NULL on failure.
