@@ -93,13 +93,17 @@ public struct ParcelAnalysis: Sendable {
 ///   - surfaces: pollutant name → raster path; all on one grid and CRS.
 ///   - ph: pH raster path (on the same grid) or a constant pH.
 ///   - exceedance: name → exceedance-probability raster (same grid), averaged per parcel.
+///   - preloaded, preloadedZones: the parcel layer and the zone polygons (``ZoneSource/polygons``)
+///     already read by the caller, which has reported their warnings; nil reads them here.
 /// - Throws: ``InputError`` for a land-use value not in the mapping (naming the feature),
 ///   a missing field, rasters on different grids; errors of the standard (pH out of range).
 public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: [(name: String, path: String)],
                            phPath: String?, phValue: Double?, exceedance: [(name: String, path: String)] = [],
-                           settings: ParcelSettings, preloaded: PolygonLayer? = nil) throws -> ParcelAnalysis {
+                           settings: ParcelSettings, preloaded: PolygonLayer? = nil,
+                           preloadedZones: PolygonLayer? = nil) throws -> ParcelAnalysis {
     let parcels = try preloaded ?? PolygonLayer.read(path: parcelsPath, layer: layer, encoding: settings.encoding)
-    var warnings = parcels.warnings
+    // Layers read by the caller come with their warnings already reported there.
+    var warnings = preloaded == nil ? parcels.warnings : []
     guard let pcrs = parcels.crs else {
         throw InputError(.badValue, path: parcelsPath, "has no CRS; give the layer a CRS (.prj) so it can be matched to the rasters")
     }
@@ -126,8 +130,8 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
         let zi = try parcels.requireField(f, option: "--zone-field")
         zoneOf = { i, _ in parcels.items[i].values[zi].text }
     case let .polygons(path, zlayer, nameField):
-        let zones = try PolygonLayer.read(path: path, layer: zlayer, encoding: settings.encoding)
-        warnings += zones.warnings
+        let zones = try preloadedZones ?? PolygonLayer.read(path: path, layer: zlayer, encoding: settings.encoding)
+        if preloadedZones == nil { warnings += zones.warnings }
         let ni = try zones.requireField(nameField, option: "--zone-name-field")
         var zgeoms = zones.items.map(\.geometry)
         if let zc = zones.crs, !zc.isEquivalent(to: pcrs) {

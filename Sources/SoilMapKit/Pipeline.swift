@@ -90,7 +90,10 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
         throw InputError(.invalidArgument, path: project.file, "grid.crs \(working.shortName) is not projected; interpolation needs distances in metres")
     }
     let toWorking = working.isEquivalent(to: parcelCRS) ? nil : try Transformer(from: parcelCRS, to: working)
-    let parcelExtent = try toWorking.map { t in Extent(enclosing: try parcels.items.flatMap { try t.transform($0.geometry).allCoordinates })! } ?? parcelExtent0
+    // The parcels in the working CRS, transformed once (grid extent here, study-area mask below).
+    let parcelGeometries = try toWorking.map { t in try parcels.items.map { try t.transform($0.geometry) } }
+        ?? parcels.items.map(\.geometry)
+    let parcelExtent = toWorking == nil ? parcelExtent0 : Extent(enclosing: parcelGeometries.flatMap(\.allCoordinates))!
     let samplesPath = project.resolve(project.samples.path)
     let reader = SampleReader(path: samplesPath, layer: project.samples.layer, xField: project.samples.x, yField: project.samples.y,
                               sourceCRS: try project.samples.crs.map(CRS.init), idField: project.samples.id, allowUnknownCRS: false)
@@ -175,7 +178,7 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
         let t = working.isEquivalent(to: tcrs) ? nil : try Transformer(from: tcrs, to: working)
         areaPolygons = try townships.items.flatMap { try (t?.transform($0.geometry) ?? $0.geometry).polygons }
     } else {
-        areaPolygons = try parcels.items.flatMap { try (toWorking?.transform($0.geometry) ?? $0.geometry).polygons }
+        areaPolygons = parcelGeometries.flatMap(\.polygons)
     }
     let studyArea = coverageMask(of: areaPolygons, on: grid)
     let counted = project.pollutants.filter(\.classify).map { (name: $0.name, path: surfacePaths[$0.name]!) }
@@ -206,7 +209,7 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     }
     let analysis = try analyseParcels(parcelsPath: parcelsPath, layer: project.parcels.layer, surfaces: counted,
                                       phPath: surfacePaths[project.ph.name], phValue: nil, exceedance: exceedancePaths,
-                                      settings: settings, preloaded: parcels)
+                                      settings: settings, preloaded: parcels, preloadedZones: townships)
     warnings += analysis.warnings
     try analysis.writeGeoPackage(to: try out("parcels.gpkg"))
     try analysis.writeSummaries(csv: outDir + "/township_summary.csv", xlsx: outDir + "/township_summary.xlsx",
