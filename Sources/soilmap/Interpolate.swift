@@ -108,16 +108,15 @@ struct Interpolate: ParsableCommand {
     }
 }
 
-extension SurfaceLayout: ExpressibleByArgument {
+/// Enumerations with GDAL's spellings as raw values ("DEFLATE", "GTiff"), accepted in any case.
+protocol CaseInsensitiveArgument: ExpressibleByArgument, CaseIterable, RawRepresentable where RawValue == String {}
+
+extension CaseInsensitiveArgument {
     public init?(argument: String) {
         guard let v = Self.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else { return nil }
         self = v
     }
 }
 
-extension Compression: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard let v = Self.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else { return nil }
-        self = v
-    }
-}
+extension SurfaceLayout: CaseInsensitiveArgument {}
+extension Compression: CaseInsensitiveArgument {}
