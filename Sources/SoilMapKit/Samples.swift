@@ -46,7 +46,7 @@ public struct SampleTable: Sendable {
         var belowDL = 0, empty = 0, dropped = 0
         for i in 0..<coordinates.count {
             let raw = source.rows[i][fi]
-            if raw.isNull || raw.text.trimmingCharacters(in: .whitespaces).isEmpty { empty += 1; continue }
+            if raw.isNull { empty += 1; continue }
             if let v = raw.number {
                 guard v.isFinite else {
                     throw InputError(.badValue, path: path, location: "\(labels[i]), column '\(name)'", "'\(raw.text)' is not a finite number")
@@ -58,6 +58,7 @@ public struct SampleTable: Sendable {
                 idx.append(i); vals.append(v)
                 continue
             }
+            if raw.text.trimmingWhitespace().isEmpty { empty += 1; continue }
             if let limit = Self.detectionLimit(raw.text) {
                 belowDL += 1
                 switch rule {
@@ -81,11 +82,11 @@ public struct SampleTable: Sendable {
 
     /// The limit in a below-detection-limit text such as `<0.05`, `＜0.05`, `ND<0.05`, `< 0.05`.
     public static func detectionLimit(_ text: String) -> Double? {
-        var t = text.trimmingCharacters(in: .whitespaces).uppercased()
+        var t = text.trimmingWhitespace().uppercased()
         if t.hasPrefix("ND") { t.removeFirst(2) }
         guard let first = t.first, first == "<" || first == "＜" else { return nil }
         t.removeFirst()
-        guard let v = Double(t.trimmingCharacters(in: .whitespaces)), v.isFinite, v > 0 else { return nil }
+        guard let v = Double(t.trimmingWhitespace()), v.isFinite, v > 0 else { return nil }
         return v
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import CGDAL
 import Testing
 @testable import GeoIO
 
@@ -21,6 +22,35 @@ struct CRSTests {
         #expect(!wgs.isEquivalent(to: gk))
         #expect(try CRS(Fixture.path("nc/nc.prj")).epsg == 4267)
         #expect(try gk.geographicCRS().epsg == 4490)
+    }
+
+    @Test("Handles come from the EPSG registry only when the WKT is the registry's own")
+    func registryDefinition() throws {
+        let gk = try CRS("EPSG:4547")
+        #expect(gk.isRegistryDefinition)
+        // The registry's WKT given as text is recognised as such; the same system as a PROJ
+        // string or with ESRI names (nc.prj, identified as EPSG:4267 by matching) is not.
+        #expect(try CRS(gk.wkt).isRegistryDefinition)
+        #expect(try !CRS("+proj=tmerc +lat_0=0 +lon_0=114 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs").isRegistryDefinition)
+        let nad27 = try CRS(Fixture.path("nc/nc.prj"))
+        #expect(nad27.epsg == 4267 && !nad27.isRegistryDefinition)
+        // Either way the handle describes the CRS itself.
+        for crs in [gk, nad27] {
+            let h = try #require(crs.makeHandle())
+            defer { OSRRelease(h) }
+            #expect(CRS(handle: h).isEquivalent(to: crs))
+        }
+    }
+
+    @Test("Whitespace trimming: spaces, tabs, line breaks, ideographic space; inner space kept")
+    func trimming() {
+        #expect(" 1.5 ".trimmingWhitespace() == "1.5")
+        #expect("\t2\r\n".trimmingWhitespace() == "2")
+        #expect("\u{3000}3\u{3000}".trimmingWhitespace() == "3")
+        #expect("a b".trimmingWhitespace() == "a b")
+        #expect("   ".trimmingWhitespace().isEmpty && "".trimmingWhitespace().isEmpty)
+        #expect(AttributeValue.string(" 0.25\t").number == 0.25)
+        #expect(AttributeValue.string(" ").number == nil)
     }
 
     /// `cs2cs -f %.4f EPSG:4326 EPSG:4547` (PROJ 9.1.1) with input "lat lon", output

@@ -24,6 +24,11 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
     public let metresPerLinearUnit: Double?
     /// The ellipsoid of its datum.
     public let ellipsoid: Ellipsoid
+    /// Whether ``wkt`` is exactly the EPSG registry's definition of ``epsg``, so that handles can
+    /// be made from the registry: those carry identifiers on every component (datum, ellipsoid,
+    /// units), which GDAL's GeoTIFF writer otherwise looks up by name in proj.db — 5–25 ms per
+    /// raster written.
+    let isRegistryDefinition: Bool
 
     /// The EPSG code, when the CRS is identified as an EPSG entry.
     public var epsg: Int? {
@@ -53,14 +58,16 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
                              "'\(definition)' is not a coordinate reference system GDAL/PROJ knows; give an EPSG code (EPSG:4547), WKT, a PROJ string or a .prj file")
         }
         defer { OSRRelease(srs) }
-        self.init(handle: srs)
+        let upper = input.uppercased()
+        self.init(handle: srs, fromEPSGCode: upper.hasPrefix("EPSG:") && Int(upper.dropFirst(5)) != nil)
     }
 
     /// The CRS with the given EPSG code.
     public init(epsg: Int) throws(InputError) { try self.init("EPSG:\(epsg)") }
 
     /// Reads the properties of an OSR handle (borrowed; not released here).
-    init(handle srs: OGRSpatialReferenceH) {
+    /// `fromEPSGCode`: the handle was made from an EPSG code (so it is the registry's definition).
+    init(handle srs: OGRSpatialReferenceH, fromEPSGCode: Bool = false) {
         GDALRuntime.ensureRegistered()
         OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER)
         var wktPtr: UnsafeMutablePointer<CChar>? = nil
@@ -102,11 +109,33 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
         let a = OSRGetSemiMajor(srs, &err)
         let invf = OSRGetInvFlattening(srs, &err)
         self.ellipsoid = Ellipsoid(semiMajorAxis: a, inverseFlattening: invf)
+        var registry = false
+        if let a = auth, a.0.uppercased() == "EPSG", let code = Int32(a.1) {
+            if fromEPSGCode {
+                registry = true
+            } else if let reg = Self.registryHandle(code) {
+                var p: UnsafeMutablePointer<CChar>? = nil
+                _ = OSRExportToWktEx(reg, &p, opts.constPointer)  // OGRERR_NONE on success; NULL otherwise
+                registry = takeCPLString(p) == wkt
+                OSRRelease(reg)
+            }
+        }
+        isRegistryDefinition = registry
+    }
+
+    /// A new handle for EPSG `code` from PROJ's registry (traditional GIS axis order), or nil.
+    private static func registryHandle(_ code: Int32) -> OGRSpatialReferenceH? {
+        guard let srs = OSRNewSpatialReference(nil) else { return nil }  // NULL on OOM only
+        // OSRImportFromEPSG: OGRERR_NONE on success.
+        guard OSRImportFromEPSG(srs, code) == OGRERR_NONE else { OSRRelease(srs); return nil }
+        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER)
+        return srs
     }
 
     /// A new OSR handle for this CRS, owned by the caller (release with `OSRRelease`).
     func makeHandle() -> OGRSpatialReferenceH? {
         GDALRuntime.ensureRegistered()
+        if isRegistryDefinition, let code = epsg.flatMap(Int32.init(exactly:)), let srs = Self.registryHandle(code) { return srs }
         guard let srs = OSRNewSpatialReference(nil) else { return nil }
         // OSRSetFromUserInput: OGRERR_NONE on success; our own WKT2 always parses.
         if OSRSetFromUserInput(srs, wkt) != OGRERR_NONE {

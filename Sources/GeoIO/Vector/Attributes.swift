@@ -53,7 +53,7 @@ public enum AttributeValue: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .integer(let i): return Double(i)
         case .real(let d): return d
-        case .string(let s): return Double(s.trimmingCharacters(in: .whitespaces))
+        case .string(let s): return Double(s.trimmingWhitespace())
         default: return nil
         }
     }
@@ -87,5 +87,22 @@ public struct Feature: Sendable, Hashable {
         self.fid = fid
         self.geometry = geometry
         self.values = values
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing white space (`Character.isWhitespace`: spaces,
+    /// tabs, line breaks, ideographic space U+3000 …). Pure Swift: Foundation's
+    /// `trimmingCharacters(in:)` bridges through NSString and cost more than the rest of
+    /// parsing a sample table.
+    public func trimmingWhitespace() -> SubSequence {
+        var lo = startIndex, hi = endIndex
+        while lo < hi, self[lo].isWhitespace { lo = index(after: lo) }
+        while lo < hi {
+            let p = index(before: hi)
+            guard self[p].isWhitespace else { break }
+            hi = p
+        }
+        return self[lo..<hi]
     }
 }
