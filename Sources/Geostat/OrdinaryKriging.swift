@@ -514,7 +514,7 @@ public struct OrdinaryKriging: PointInterpolator {
         let k = isGlobal ? 0 : min(neighbourhood.maxPoints ?? samples.count, samples.count)
         return Workspace(neighbours: KDTree.Neighbours(capacity: k), key: [Int32](repeating: -1, count: max(k, 1)),
                          factor: KrigingFactor(capacity: k, local: true), c: [Double](repeating: 0, count: isGlobal ? samples.count : max(k, 4)),
-                         row: RowNeighbours(k: k, radius: neighbourhood.radius), cbuf: ScratchBuffer(count: max(k, 4)))
+                         row: RowNeighbours(k: k, radius: neighbourhood.radius), cbuf: ScratchBuffer(count: (max(k, 4) + 3) & ~3))
     }
 
     public func estimate(x: Double, y: Double, workspace: inout Workspace) -> Estimate {

@@ -45,7 +45,9 @@ struct RowNeighbours {
         init(k: Int) {
             let kk = max(k, 1)
             sx = .allocate(capacity: kk); sy = .allocate(capacity: kk); heap = .allocate(capacity: kk)
-            outIdx = .allocate(capacity: kk); outD2 = .allocate(capacity: kk)
+            // outD2 is padded to a multiple of 4 (zeros) for the SIMD covariance loop.
+            outIdx = .allocate(capacity: kk); outD2 = .allocate(capacity: (kk + 3) & ~3)
+            outD2.initialize(repeating: 0, count: (kk + 3) & ~3)
             cand = .allocate(capacity: 1); cx = .allocate(capacity: 1); cy = .allocate(capacity: 1); cd2 = .allocate(capacity: 1)
             flag = .allocate(capacity: 1); ux = .allocate(capacity: 1); uy = .allocate(capacity: 1)
             ud = .allocate(capacity: 1); uidx = .allocate(capacity: 1)
@@ -80,7 +82,8 @@ struct RowNeighbours {
     var lastDk = Double.nan
     /// Neighbour count of the last ``next(_:tree:px:py:qx:qy:)``.
     var m = 0
-    /// After ``next(_:tree:px:py:qx:qy:)``: the neighbours' sample indices, ascending, and their squared distances.
+    /// After ``next(_:tree:px:py:qx:qy:)``: the neighbours' sample indices, ascending, and their squared
+    /// distances (readable up to `m` rounded up to a multiple of 4).
     var outIdx: UnsafePointer<Int32> { UnsafePointer(st.outIdx) }
     var outD2: UnsafePointer<Double> { UnsafePointer(st.outD2) }
 

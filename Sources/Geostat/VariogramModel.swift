@@ -179,28 +179,40 @@ public struct VariogramModel: Hashable, Sendable, CustomStringConvertible {
 
 extension VariogramModel {
     /// `out[a] = covariance(√d2[a])` for `a < count`, with the same bits as ``covariance(_:)`` per
-    /// element (each component's term is added in the same order), one loop per component.
+    /// element (each component's term is added in the same order).
+    ///
+    /// Four elements at a time (SIMD4: the same IEEE-754 operations per lane as the scalar code,
+    /// square root and division included); nugget and spherical terms in vector form, other models
+    /// lane by lane. Both buffers must hold `count` rounded up to a multiple of 4 elements (the
+    /// padding of `d2` is read, that of `out` overwritten).
     @inline(__always)
     func covariances(squaredDistances d2: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count n: Int) {
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(n, 1)) { hb in
-            let h = hb.baseAddress!
-            for a in 0..<n { h[a] = d2[a].squareRoot(); out[a] = 0 }
+        typealias V = SIMD4<Double>
+        let src = UnsafeRawPointer(d2), dst = UnsafeMutableRawPointer(out)
+        let zero = V(repeating: 0)
+        var q = 0
+        while q < n {
+            let h = src.loadUnaligned(fromByteOffset: q * 8, as: V.self).squareRoot()
+            var acc = zero
             for comp in components {
-                let c = comp.partialSill, range = comp.range
+                let c = comp.partialSill
+                let cv = V(repeating: c)
                 switch comp.kind {
                 case .nugget:
-                    for a in 0..<n { out[a] += c - (h[a] <= 0 ? 0 : c) }
+                    // c − (h ≤ 0 ? 0 : c), NaN taking the second branch, as gamma(_:).
+                    acc += cv - cv.replacing(with: 0, where: h .<= 0)
                 case .spherical:
-                    for a in 0..<n {
-                        let x = h[a]
-                        let g: Double
-                        if x <= 0 { g = 0 } else if x >= range { g = c } else { let r = x / range; g = c * (1.5 * r - 0.5 * r * r * r) }
-                        out[a] += c - g
-                    }
+                    let r = h / comp.range
+                    var g = cv * (1.5 * r - 0.5 * r * r * r)
+                    g.replace(with: c, where: h .>= comp.range)
+                    g.replace(with: 0, where: h .<= 0)
+                    acc += cv - g
                 default:
-                    for a in 0..<n { out[a] += c - comp.gamma(h[a]) }
+                    for l in 0..<4 { acc[l] += c - comp.gamma(h[l]) }
                 }
             }
+            dst.storeBytes(of: acc, toByteOffset: q * 8, as: V.self)
+            q += 4
         }
     }
 }

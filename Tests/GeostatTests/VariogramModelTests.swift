@@ -73,6 +73,31 @@ struct VariogramModelTests {
         #expect(throws: GeostatError.self) { try Anisotropy(angle: 0, ratio: 1.5) }
     }
 
+    @Test("Batched covariances have the bits of covariance(h) per element, for every count and model")
+    func batchedCovariancesMatchScalar() {
+        let models: [VariogramModel] = [
+            VariogramModel([.init(.nugget, partialSill: 0.0094), .init(.spherical, partialSill: 0.154, range: 10314.6)]),
+            VariogramModel([.init(.spherical, partialSill: 2, range: 50)]),
+            VariogramModel([.init(.nugget, partialSill: 0.1), .init(.exponential, partialSill: 1, range: 30)]),
+            VariogramModel([.init(.gaussian, partialSill: 1, range: 40), .init(.matern(kappa: 1.2), partialSill: 0.5, range: 20)]),
+        ]
+        var rng = SplitMix64(seed: 7)
+        for model in models {
+            for n in 0...9 {
+                // Squared distances: 0 (a sample at the target), inside and beyond the ranges.
+                var d2 = (0..<((n + 3) & ~3)).map { _ in pow(rng.nextUniform() * 120, 2) }
+                if n > 1 { d2[1] = 0 }
+                if n > 2 { d2[2] = 50 * 50 }
+                var out = [Double](repeating: .nan, count: d2.count)
+                model.covariances(squaredDistances: d2, into: &out, count: n)
+                for a in 0..<n {
+                    let want = model.covariance(d2[a].squareRoot())
+                    #expect(out[a].bitPattern == want.bitPattern, "\(model) n \(n) element \(a): \(out[a]) vs \(want)")
+                }
+            }
+        }
+    }
+
     @Test func directionalAndCressieHawkinsVariogram() throws {
         // Values vary only along x: the N–S variogram is flat zero, the E–W one is not.
         var x: [Double] = [], y: [Double] = [], z: [Double] = []
