@@ -8,7 +8,10 @@
 ///     ρ = min(d_k(a) + 2ℓ, radius + ℓ)
 ///
 /// of a (triangle inequality: d_k(q) ≤ d_k(a) + ℓ, so a neighbour p of q has
-/// d(a, p) ≤ d(q, p) + ℓ ≤ d_k(a) + 2ℓ; and d(a, p) ≤ radius + ℓ). Those candidates are
+/// d(a, p) ≤ d(q, p) + ℓ ≤ d_k(a) + 2ℓ; and d(a, p) ≤ radius + ℓ). Any k samples bound d_k(a)
+/// by their largest distance from a, so when the previous target had k neighbours that bound
+/// replaces d_k(a) and no tree query is needed (the tree answers only at the start of a row and
+/// where fewer than k samples lie within the radius). Those candidates are
 /// fetched once per segment (with a relative margin of 1e-9 against rounding); each target
 /// then selects its k nearest candidates by (squared distance, sample index), the same total
 /// order as ``KDTree/nearest(x:y:k:radius:into:)``, with the same squared-distance expression,
@@ -112,6 +115,8 @@ struct RowNeighbours {
         let st = self.st
         let k = self.k, r2 = self.r2
         if j >= segEnd {
+            // The previous target's k neighbours (if it had k) bound d_k of any point: see below.
+            let prevFull = selValid && nSel == k && k > 0
             selValid = false
             var S = 1
             if j + 3 < count {
@@ -150,14 +155,27 @@ struct RowNeighbours {
                 let dx = qx[t] - ax, dy = qy[t] - ay
                 ell = Swift.max(ell, (dx * dx + dy * dy).squareRoot())
             }
-            tree.nearest(x: ax, y: ay, k: k, radius: radius, into: &nb)
             var rho = radius + ell
-            if nb.count == k {
-                let dk = nb.squaredDistances[k - 1].squareRoot()
-                lastDk = dk
+            if prevFull {
+                // Any k samples bound d_k(a) by their largest distance from a, so the previous
+                // target's neighbours (near the anchor) give the bound without a tree query.
+                var b2 = 0.0
+                for t in 0..<k {
+                    let dx = st.sx[t] - ax, dy = st.sy[t] - ay
+                    b2 = Swift.max(b2, dx * dx + dy * dy)
+                }
+                let dk = b2.squareRoot()
+                lastDk = Swift.min(dk, radius)
                 rho = Swift.min(rho, dk + 2 * ell)
             } else {
-                lastDk = radius
+                tree.nearest(x: ax, y: ay, k: k, radius: radius, into: &nb)
+                if nb.count == k {
+                    let dk = nb.squaredDistances[k - 1].squareRoot()
+                    lastDk = dk
+                    rho = Swift.min(rho, dk + 2 * ell)
+                } else {
+                    lastDk = radius
+                }
             }
             rho *= 1 + 1e-9
             let rho2 = rho.isFinite ? rho * rho : Double.infinity
