@@ -84,7 +84,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "GeoTypesTests", dependencies: ["GeoTypes"]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "GeoTypes"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GeostatTests", dependencies: ["Geostat", "GeoTypes"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GeostatTests", dependencies: ["Geostat", "GeostatKernels", "GeoTypes"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZonalTests", dependencies: ["Zonal", "GeoTypes"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StandardsTests", dependencies: ["Standards"]),
         .testTarget(name: "SoilMapKitTests", dependencies: ["SoilMapKit", "GeoIO", "GeoTypes", "Geostat", "Zonal", "Standards", "soilmap"],

@@ -3,7 +3,9 @@ import GeostatKernels
 
 /// Sample data of the single-precision global IDW kernel (see ``InverseDistanceWeighting``).
 struct SingleData: Sendable {
-    /// Origin of the x coordinates: the centre of the samples' x range.
+    /// Origin of the x coordinates: the centre of the samples' x range rounded to a multiple of
+    /// 2^⌊log₂ range⌋ / 64, so that grid-cell abscissae at round cell sizes are floats exactly
+    /// relative to it (then the kernel skips their low parts).
     let x0: Double
     /// x − x0 as a float pair: xh = Float(x − x0), xl = Float((x − x0) − xh).
     let xh: [Float], xl: [Float]
@@ -16,11 +18,17 @@ struct SingleData: Sendable {
     init(x: [Double], values: [Double]) {
         let lo = x.min()!, hi = x.max()!
         xMin = lo; xMax = hi
-        x0 = lo + (hi - lo) / 2
+        let centre = lo + (hi - lo) / 2
+        if hi > lo, hi - lo < 1e300 {
+            let step = Foundation.exp2(Foundation.floor(Foundation.log2(hi - lo))) / 64
+            x0 = (centre / step).rounded() * step
+        } else {
+            x0 = centre
+        }
         var h = [Float](), l = [Float]()
         h.reserveCapacity(x.count); l.reserveCapacity(x.count)
         for v in x {
-            let (a, b) = SingleData.split(v - lo - (hi - lo) / 2)
+            let (a, b) = SingleData.split(v - x0)
             h.append(a); l.append(b)
         }
         count = x.count
@@ -50,7 +58,8 @@ extension InverseDistanceWeighting {
     /// The sums come from `idwPower2SumsSingle` (GeostatKernels): targets in SIMD lanes, samples in
     /// index order, dx = (xₕ − qₕ) + (xₗ − qₗ), r = dx² + Float((y − yᵢ)²), w = 1/r in Float (a
     /// division per sample and target); Σ w(z − z̄) and Σ w in Float over blocks of
-    /// ``singleBlock`` samples, then in Double. The arithmetic of a target depends only on the
+    /// ``singleBlock`` samples, then in Double. Rows whose targets are all floats exactly relative
+    /// to x₀ (qₗ = 0) take the kernel's shorter form, with the same bits. The arithmetic of a target depends only on the
     /// target and the samples, so every cell gets the bits of a single
     /// ``estimate(x:y:workspace:)``, for any thread count, block size or kernel set.
     /// Exact hits, non-finite sums and cells beyond ``singleMaxR2`` are computed in Double (as
@@ -76,9 +85,13 @@ extension InverseDistanceWeighting {
         ws.num.withUnsafeMutableBufferPointer { NUM in
         ws.den.withUnsafeMutableBufferPointer { DEN in
             let (nearRow, eMax) = Self.rowTerms(y: qy, ys: Y, s2: 0, e: E, ef: EF)
-            for j in 0..<count { (QH[j], QL[j]) = SingleData.split(xs[j] - sd.x0) }
+            var exactTargets = true
+            for j in 0..<count {
+                (QH[j], QL[j]) = SingleData.split(xs[j] - sd.x0)
+                if QL[j] != 0 { exactTargets = false }
+            }
             let xh = XH.baseAddress!, xl = XL.baseAddress!, e = UnsafePointer(EF.baseAddress!), z = ZC.baseAddress!
-            let qh = UnsafePointer(QH.baseAddress!), ql = UnsafePointer(QL.baseAddress!)
+            let qh = UnsafePointer(QH.baseAddress!), ql = exactTargets ? nil : UnsafePointer(QL.baseAddress!)
             if kernels == .avx {
                 idwPower2SumsSingleAVX(xh: xh, xl: xl, e: e, z: z, n: n, block: Self.singleBlock, qh: qh, ql: ql, count: count,
                                        num: NUM.baseAddress!, den: DEN.baseAddress!)

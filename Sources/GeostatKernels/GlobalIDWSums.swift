@@ -76,11 +76,31 @@ public func idwPower2SumsDouble(
 ///   own (qh, ql) (a short last group repeats the last target).
 /// - Edge cases: as the double kernel; squared distances outside the Float range give infinities
 ///   or zeros, which the caller must detect (Geostat falls back to the double sums).
-/// - Preconditions: block ≥ 1; `qh`, `ql`, `num`, `den` hold `count` elements.
+/// - Exact targets: pass `ql` = nil when every target is a float exactly (all qₗ = 0, as for grid
+///   cells at multiples of a round cell size from a round origin): dᵢ = (xhᵢ − qh) + xlᵢ, one
+///   subtraction fewer per sample and target, the same bits (xₗ − 0 = xₗ).
+/// - Preconditions: block ≥ 1; `qh`, `num`, `den` (and `ql` if given) hold `count` elements.
 @_transparent
 public func idwPower2SumsSingle(
     xh: UnsafePointer<Float>, xl: UnsafePointer<Float>, e: UnsafePointer<Float>, z: UnsafePointer<Float>,
-    n: Int, block: Int, qh: UnsafePointer<Float>, ql: UnsafePointer<Float>, count: Int,
+    n: Int, block: Int, qh: UnsafePointer<Float>, ql: UnsafePointer<Float>?, count: Int,
+    num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
+) {
+    if let ql {
+        idwPower2SumsSingleLoop(xh: xh, xl: xl, e: e, z: z, n: n, block: block, qh: qh, ql: ql, exactTargets: false,
+                                count: count, num: num, den: den)
+    } else {
+        idwPower2SumsSingleLoop(xh: xh, xl: xl, e: e, z: z, n: n, block: block, qh: qh, ql: qh, exactTargets: true,
+                                count: count, num: num, den: den)
+    }
+}
+
+/// The loop of ``idwPower2SumsSingle(xh:xl:e:z:n:block:qh:ql:count:num:den:)``; with `exactTargets`
+/// (constant at each call, so the compiler drops the other branch) qₗ = 0 and ql is not read.
+@_transparent
+public func idwPower2SumsSingleLoop(
+    xh: UnsafePointer<Float>, xl: UnsafePointer<Float>, e: UnsafePointer<Float>, z: UnsafePointer<Float>,
+    n: Int, block: Int, qh: UnsafePointer<Float>, ql: UnsafePointer<Float>, exactTargets: Bool, count: Int,
     num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
 ) {
     var j = 0
@@ -88,8 +108,8 @@ public func idwPower2SumsSingle(
         var ha = SIMD8<Float>(), la = SIMD8<Float>(), hb = SIMD8<Float>(), lb = SIMD8<Float>()
         for l in 0..<8 {
             let a = Swift.min(j + l, count - 1), b = Swift.min(j + 8 + l, count - 1)
-            ha[l] = qh[a]; la[l] = ql[a]
-            hb[l] = qh[b]; lb[l] = ql[b]
+            ha[l] = qh[a]; hb[l] = qh[b]
+            if !exactTargets { la[l] = ql[a]; lb[l] = ql[b] }
         }
         var nda = SIMD8<Double>(repeating: 0), dda = SIMD8<Double>(repeating: 0)
         var ndb = SIMD8<Double>(repeating: 0), ddb = SIMD8<Double>(repeating: 0)
@@ -100,7 +120,9 @@ public func idwPower2SumsSingle(
             var nfb = SIMD8<Float>(repeating: 0), dfb = SIMD8<Float>(repeating: 0)
             while i < end {
                 let xhi = xh[i], xli = xl[i], ei = e[i], zi = z[i]
-                let dxa = (xhi - ha) + (xli - la), dxb = (xhi - hb) + (xli - lb)
+                // xₗ − 0 is xₗ exactly, so both forms give the same bits when qₗ = 0.
+                let dxa = exactTargets ? (xhi - ha) + xli : (xhi - ha) + (xli - la)
+                let dxb = exactTargets ? (xhi - hb) + xli : (xhi - hb) + (xli - lb)
                 let wa = 1 / (dxa * dxa + ei), wb = 1 / (dxb * dxb + ei)
                 nfa += wa * zi; dfa += wa
                 nfb += wb * zi; dfb += wb
@@ -131,7 +153,7 @@ public func idwPower2SumsDoubleAVX(
 /// - Important: call only when the CPU and the OS support AVX (Geostat's `KernelDispatch`).
 public func idwPower2SumsSingleAVX(
     xh: UnsafePointer<Float>, xl: UnsafePointer<Float>, e: UnsafePointer<Float>, z: UnsafePointer<Float>,
-    n: Int, block: Int, qh: UnsafePointer<Float>, ql: UnsafePointer<Float>, count: Int,
+    n: Int, block: Int, qh: UnsafePointer<Float>, ql: UnsafePointer<Float>?, count: Int,
     num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
 ) {
     idwPower2SumsSingle(xh: xh, xl: xl, e: e, z: z, n: n, block: block, qh: qh, ql: ql, count: count, num: num, den: den)

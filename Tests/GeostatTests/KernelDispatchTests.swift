@@ -2,6 +2,7 @@ import Foundation
 import GeoTypes
 import Testing
 @testable import Geostat
+import GeostatKernels
 
 @Suite("SIMD kernel sets (portable and AVX compilations of GeostatKernels)")
 struct KernelDispatchTests {
@@ -62,6 +63,40 @@ struct KernelDispatchTests {
                 #expect(idw.predict(at: Coordinate(x: qx, y: qy)).prediction.bitPattern == (num / den).bitPattern)
             }
         }
+    }
+
+    /// The float kernel's short form for exact targets (ql = nil) gives the bits of the general form
+    /// with qₗ = 0, in both compilations; and grid rows at a round cell size take it (x₀ is rounded).
+    @Test func singleKernelExactTargetFormHasTheSameBits() throws {
+        var rng = SplitMix64(seed: 5)
+        let n = 150, count = 37
+        let xh = (0..<n).map { _ in Float(rng.nextUniform() * 8_000 - 4_000) }
+        let xl = xh.map { Float(Double($0) * 1e-8) }
+        let e = (0..<n).map { _ in Float(rng.nextUniform() * 1e6) }, z = (0..<n).map { _ in Float(rng.nextGaussian()) }
+        let qh = (0..<count).map { Float(-1_850 + 100 * $0) }, zeros = [Float](repeating: 0, count: count)
+        var results: [[UInt64]] = []
+        for set in KernelSet.allCases where set.isSupported {
+            for general in [true, false] {
+                var num = [Double](repeating: 0, count: count), den = num
+                zeros.withUnsafeBufferPointer { zb in
+                    let qlp: UnsafePointer<Float>? = general ? zb.baseAddress! : nil
+                    if set == .avx {
+                        idwPower2SumsSingleAVX(xh: xh, xl: xl, e: e, z: z, n: n, block: 64, qh: qh, ql: qlp, count: count, num: &num, den: &den)
+                    } else {
+                        idwPower2SumsSingle(xh: xh, xl: xl, e: e, z: z, n: n, block: 64, qh: qh, ql: qlp, count: count, num: &num, den: &den)
+                    }
+                }
+                results.append((num + den).map(\.bitPattern))
+            }
+        }
+        #expect(results.allSatisfy { $0 == results[0] })
+        let idw = try InverseDistanceWeighting(samples: try SampleSet(x: [403_117.3, 380_020.9, 419_980.2], y: [3_950_000, 3_960_000, 3_970_000],
+                                                                      values: [1, 2, 3]), power: 2, precision: .single)
+        // Range 39,959 m: x₀ on a 2^15 / 64 = 512 m step near the centre, so cell centres at
+        // whole metres are floats exactly relative to it.
+        let x0 = try #require(idw.single).x0
+        #expect(x0.truncatingRemainder(dividingBy: 512) == 0 && abs(x0 - 400_000.55) <= 256)
+        #expect(Float(exactly: 380_010 - x0) != nil)
     }
 
     @Test func cpuinfoFlagsParsing() {
