@@ -184,8 +184,13 @@ struct RowNeighbours {
             st.reserve(nc)
             st.candList.withUnsafeMutableBufferPointer { b in
                 let c = b.baseAddress!
-                var sorted = UnsafeMutableBufferPointer(rebasing: b[0..<nc])
-                sorted.sort()  // by sample index
+                // Insertion sort by index (a few dozen entries, mostly in runs).
+                for t in 1..<Swift.max(nc, 1) {
+                    let v = c[t]
+                    var u = t - 1
+                    while u >= 0 && c[u] > v { c[u + 1] = c[u]; u -= 1 }
+                    c[u + 1] = v
+                }
                 for t in 0..<nc {
                     let i = Int(c[t])
                     st.cand[t] = c[t]; st.cx[t] = px[i]; st.cy[t] = py[i]
