@@ -14,7 +14,8 @@
 import PackageDescription
 
 #if arch(x86_64)
-// GeostatKernels holds the divider-bound inner loops (global IDW sums). On x86-64 it is compiled
+// GeostatKernels holds the SIMD inner loops that run for every cell (global IDW sums, the local
+// kriging solve). On x86-64 it is compiled
 // for AVX (Sandy Bridge, 2011, and later) so its SIMD lanes fill 256-bit registers; Geostat calls
 // that compilation only after checking the CPU at run time (Geostat/KernelDispatch.swift) and
 // otherwise inlines the same source compiled for the baseline CPU: identical results either way.

@@ -1,4 +1,5 @@
 import Foundation
+import GeostatKernels
 
 /// A Cholesky-factorised ordinary-kriging system for one neighbour set.
 ///
@@ -241,44 +242,17 @@ struct KrigingFactor {
     }
 
     /// ``solve(_:sill:)`` for a small system given W = L⁻¹ by padded columns, v and t (zero-padded).
+    /// Capacity 16 runs GeostatKernels' `krigingProducts16` (AVX where `kernels` says so; the same bits).
     @inline(__always)
     static func solveSmall(W wp: UnsafePointer<Double>, V vp: UnsafePointer<Double>, T tp: UnsafePointer<Double>, vv: Double, vt: Double,
-                           n: Int, paddedStride ps: Int, _ c: UnsafeMutablePointer<Double>, sill: Double) -> (Double, Double, Double) {
+                           n: Int, paddedStride ps: Int, _ c: UnsafeMutablePointer<Double>, sill: Double,
+                           kernels: KernelSet = .portable) -> (Double, Double, Double) {
         let chunks = (n + 3) >> 2
         let W = UnsafeRawPointer(wp), V = UnsafeRawPointer(vp), T = UnsafeRawPointer(tp)
         var yy = 0.0, vy = 0.0, yt = 0.0
         if ps == 16 {
-            // Capacity 16 (rows ≥ n of W are zero): y in four registers, and column k only
-            // touches the chunks at or below its diagonal.
-            typealias V4 = SIMD4<Double>
-            var y0 = V4(repeating: 0), y1 = y0, y2 = y0, y3 = y0
-            let n1 = Swift.min(n, 4), n2 = Swift.min(n, 8), n3 = Swift.min(n, 12)
-            for k in 0..<n1 {
-                let ck = c[k], col = W + k * 128
-                y0 += col.loadUnaligned(as: V4.self) * ck
-                y1 += col.loadUnaligned(fromByteOffset: 32, as: V4.self) * ck
-                y2 += col.loadUnaligned(fromByteOffset: 64, as: V4.self) * ck
-                y3 += col.loadUnaligned(fromByteOffset: 96, as: V4.self) * ck
-            }
-            for k in n1..<n2 {
-                let ck = c[k], col = W + k * 128
-                y1 += col.loadUnaligned(fromByteOffset: 32, as: V4.self) * ck
-                y2 += col.loadUnaligned(fromByteOffset: 64, as: V4.self) * ck
-                y3 += col.loadUnaligned(fromByteOffset: 96, as: V4.self) * ck
-            }
-            for k in n2..<n3 {
-                let ck = c[k], col = W + k * 128
-                y2 += col.loadUnaligned(fromByteOffset: 64, as: V4.self) * ck
-                y3 += col.loadUnaligned(fromByteOffset: 96, as: V4.self) * ck
-            }
-            for k in n3..<n {
-                y3 += (W + k * 128).loadUnaligned(fromByteOffset: 96, as: V4.self) * c[k]
-            }
-            @inline(__always) func ld(_ p: UnsafeRawPointer, _ q: Int) -> V4 { p.loadUnaligned(fromByteOffset: q * 32, as: V4.self) }
-            let syy = y0 * y0 + y1 * y1 + y2 * y2 + y3 * y3
-            let svy = ld(V, 0) * y0 + ld(V, 1) * y1 + ld(V, 2) * y2 + ld(V, 3) * y3
-            let syt = ld(T, 0) * y0 + ld(T, 1) * y1 + ld(T, 2) * y2 + ld(T, 3) * y3
-            yy = syy.sum(); vy = svy.sum(); yt = syt.sum()
+            (yy, vy, yt) = kernels == .avx ? krigingProducts16AVX(W: W, v: V, t: T, c: c, n: n)
+                                           : krigingProducts16(W: W, v: V, t: T, c: c, n: n)
         } else if chunks <= 4 {
             // n ≤ 16: y in registers; every column is applied to all chunks (the zeros of W above
             // the diagonal add nothing).
@@ -449,10 +423,14 @@ public struct OrdinaryKriging: PointInterpolator {
     let isGlobal: Bool
     let globalFactor: KrigingFactor?
     let sill: Double
+    /// The compilation of the per-cell SIMD solve that runs (``KernelSet/detected`` by default; the
+    /// same bits either way).
+    public let kernels: KernelSet
 
     /// - Throws: ``GeostatError/noSamples``, ``GeostatError/tooFewSamples(required:available:)``,
     ///   model validation errors, ``GeostatError/singularKrigingMatrix(neighbours:)`` (global only).
-    public init(samples: SampleSet, model: VariogramModel, neighbourhood: Neighbourhood = .global) throws(GeostatError) {
+    public init(samples: SampleSet, model: VariogramModel, neighbourhood: Neighbourhood = .global,
+                kernels: KernelSet = .detected) throws(GeostatError) {
         guard !samples.isEmpty else { throw .noSamples }
         try model.validate()
         let (merged, groups) = samples.mergingDuplicates()
@@ -464,6 +442,7 @@ public struct OrdinaryKriging: PointInterpolator {
         self.neighbourhood = neighbourhood
         self.mergedDuplicates = groups
         self.sill = model.sill
+        self.kernels = kernels.isSupported ? kernels : .portable
         let pts = TransformedPoints(x: merged.x, y: merged.y, anisotropy: model.anisotropy)
         points = pts
         let global = neighbourhood.isGlobal(sampleCount: merged.count)
@@ -489,7 +468,7 @@ public struct OrdinaryKriging: PointInterpolator {
     public var outputs: InterpolatorOutputs { InterpolatorOutputs(variance: true, exceedance: false) }
 
     public func refitted(to samples: SampleSet) throws(GeostatError) -> OrdinaryKriging {
-        try OrdinaryKriging(samples: samples, model: model, neighbourhood: neighbourhood)
+        try OrdinaryKriging(samples: samples, model: model, neighbourhood: neighbourhood, kernels: kernels)
     }
 
     /// Per-worker scratch memory and the cached local factor. Not thread safe.
@@ -546,6 +525,7 @@ public struct OrdinaryKriging: PointInterpolator {
         let count = xs.count
         guard count > 0 else { return }
         let model = self.model
+        let kernels = self.kernels
         if let f = globalFactor {
             let n = samples.count
             points.x.withUnsafeBufferPointer { X in
@@ -617,7 +597,7 @@ public struct OrdinaryKriging: PointInterpolator {
                     let e = UnsafePointer(cache.entry(ws.slot))
                     let ps = cache.ps, k = cache.k
                     r = KrigingFactor.solveSmall(W: e, V: e + ps * k, T: e + ps * k + ps, vv: e[ps * k + 2 * ps],
-                                                 vt: e[ps * k + 2 * ps + 1], n: m, paddedStride: ps, c, sill: sill)
+                                                 vt: e[ps * k + 2 * ps + 1], n: m, paddedStride: ps, c, sill: sill, kernels: kernels)
                 } else {
                     r = ws.factor.solve(c, sill: sill)
                 }

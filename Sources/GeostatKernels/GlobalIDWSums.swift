@@ -1,4 +1,4 @@
-// The inner sums of global power-2 inverse-distance weighting, the one hot loop of SoilMap that
+// The inner sums of global power-2 inverse-distance weighting, the hot loop of SoilMap that
 // is bound by the CPU's floating-point divider rather than by memory or branching.
 //
 // Each kernel is written once, as a `@_transparent` function (always inlined, at every

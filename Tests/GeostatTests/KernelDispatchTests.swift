@@ -99,6 +99,33 @@ struct KernelDispatchTests {
         #expect(Float(exactly: 380_010 - x0) != nil)
     }
 
+    /// Local ordinary kriging (16 neighbours: the kernel's capacity; 9: the generic path) gives
+    /// the same bits with every kernel set, on a grid and at single targets.
+    @Test func krigingKernelSetsGiveIdenticalBits() throws {
+        var rng = SplitMix64(seed: 21)
+        let n = 220
+        let x = (0..<n).map { _ in rng.nextUniform() * 4_000 }, y = (0..<n).map { _ in rng.nextUniform() * 3_000 }
+        let z = (0..<n).map { i in 2 + sin(x[i] / 700) + 0.3 * rng.nextGaussian() }
+        let s = try SampleSet(x: x, y: y, values: z)
+        let model = VariogramModel([.init(.nugget, partialSill: 0.05), .init(.spherical, partialSill: 0.6, range: 1_500)])
+        let grid = try GridSpec(extent: Extent(minX: 0, minY: 0, maxX: 4_000, maxY: 3_000), columns: 57, rows: 41)
+        for k in [16, 9] {
+            var grids: [[UInt64]] = []
+            for set in KernelSet.allCases where set.isSupported {
+                let ok = try OrdinaryKriging(samples: s, model: model, neighbourhood: .nearest(k), kernels: set)
+                #expect(ok.kernels == set)
+                let block = try GridInterpolation.run(ok, grid: grid, as: Double.self, threads: 2, blockRows: 5)
+                grids.append(block.prediction.map(\.bitPattern) + block.variance!.map(\.bitPattern))
+                for cell in [0, 300, 1_234, 57 * 41 - 1] {
+                    let e = ok.predict(at: Coordinate(x: grid.centerX(column: cell % 57), y: grid.centerY(row: cell / 57)))
+                    #expect(e.prediction.bitPattern == block.prediction[cell].bitPattern)
+                    #expect(e.variance.bitPattern == block.variance![cell].bitPattern)
+                }
+            }
+            #expect(grids.allSatisfy { $0 == grids[0] }, "k = \(k)")
+        }
+    }
+
     @Test func cpuinfoFlagsParsing() {
         let text = """
         processor	: 0
