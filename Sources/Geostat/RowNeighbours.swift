@@ -17,7 +17,8 @@
 /// order as ``KDTree/nearest(x:y:k:radius:into:)``, with the same squared-distance expression,
 /// so the set is exactly the tree's. The previous target's set is usually still valid; that is
 /// checked in O(candidates) (largest selected d² < smallest unselected d², all within the radius)
-/// before any re-selection; ties re-select.
+/// before any re-selection, also across a segment boundary when all of its samples are candidates
+/// of the new segment; ties re-select.
 ///
 /// - Determinism: the set of each target depends only on that target (not on segmentation,
 ///   row length, or history).
@@ -197,6 +198,22 @@ struct RowNeighbours {
                 }
             }
             nCand = nc
+            if prevFull {
+                // Carry the previous target's set into the new segment when all its samples are
+                // candidates here: the others become the unselected list, and the usual check
+                // below decides (a merge of two index-sorted lists instead of a fresh selection).
+                var a = 0, u = 0, complete = true
+                for t in 0..<nc {
+                    let ci = st.cand[t]
+                    while a < nSel && st.outIdx[a] < ci { complete = false; a += 1 }
+                    if a < nSel && st.outIdx[a] == ci { a += 1; continue }
+                    st.ux[u] = st.cx[t]; st.uy[u] = st.cy[t]; st.uidx[u] = ci; u += 1
+                }
+                if complete && a == nSel {
+                    nUn = u
+                    selValid = true
+                }
+            }
         }
         let qxj = qx[j], qyj = qy[j]
         let n = nCand
