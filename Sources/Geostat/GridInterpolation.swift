@@ -21,7 +21,9 @@ public struct RowBlock<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
 public enum GridInterpolation {
     /// Interpolates `grid` (cell centres, row 0 north) and streams the result to `sink`.
     ///
-    /// The rows are split into blocks of `blockRows`. `threads` background workers compute
+    /// The rows are split into blocks of `blockRows`, shrinking towards the end of the grid (each
+    /// block at most 1/(4·threads) of the rows still to go, so the workers finish together rather
+    /// than one waiting for another's last large block). `threads` background workers compute
     /// blocks in row order (each worker with its own workspace, one row of cells per
     /// ``PointInterpolator/estimateRow(xs:y:into:workspace:)`` call) while finished blocks are
     /// handed to `sink` **on the caller's thread, in row order**; so writing overlaps with
@@ -48,7 +50,8 @@ public enum GridInterpolation {
         guard threads >= 1 else { throw GeostatError.invalidParameter(name: "threads", value: Double(threads), expected: "≥ 1") }
         guard blockRows >= 1 else { throw GeostatError.invalidParameter(name: "blockRows", value: Double(blockRows), expected: "≥ 1") }
         let inFlight = max(blocksInFlight ?? 2 * threads, 1)
-        let nBlocks = (grid.rows + blockRows - 1) / blockRows
+        let starts = blockStarts(rows: grid.rows, blockRows: blockRows, threads: threads)
+        let nBlocks = starts.count - 1
         let outs = interpolator.outputs
         let pipe = BlockPipeline<RowBlock<Scalar>>(count: nBlocks, window: inFlight)
         let xs = (0..<grid.columns).map { grid.centerX(column: $0) }
@@ -58,7 +61,7 @@ public enum GridInterpolation {
                 var ws = interpolator.makeWorkspace()
                 var row = [Estimate](repeating: .missing, count: grid.columns)
                 while let b = pipe.claim() {
-                    let block = computeBlock(interpolator, grid: grid, xs: xs, blockIndex: b, blockRows: blockRows,
+                    let block = computeBlock(interpolator, grid: grid, xs: xs, firstRow: starts[b], rowCount: starts[b + 1] - starts[b],
                                              outputs: outs, workspace: &ws, row: &row, as: Scalar.self)
                     pipe.put(b, block)
                 }
@@ -91,12 +94,23 @@ public enum GridInterpolation {
         return all
     }
 
+    /// First rows of the blocks, then `rows`: blocks of `blockRows` while more than
+    /// 4·threads·blockRows rows remain, then each a quarter-per-thread of the rest (at least one row).
+    static func blockStarts(rows: Int, blockRows: Int, threads: Int) -> [Int] {
+        var starts = [0]
+        var r = 0
+        while r < rows {
+            let size = max(1, min(blockRows, (rows - r) / (4 * max(threads, 1))))
+            r = min(rows, r + size)
+            starts.append(r)
+        }
+        return starts
+    }
+
     static func computeBlock<I: PointInterpolator, Scalar: BinaryFloatingPoint>(
-        _ interp: I, grid: GridSpec, xs: [Double], blockIndex: Int, blockRows: Int, outputs: InterpolatorOutputs,
+        _ interp: I, grid: GridSpec, xs: [Double], firstRow r0: Int, rowCount nr: Int, outputs: InterpolatorOutputs,
         workspace ws: inout I.Workspace, row: inout [Estimate], as: Scalar.Type
     ) -> RowBlock<Scalar> {
-        let r0 = blockIndex * blockRows
-        let nr = min(blockRows, grid.rows - r0)
         let nc = grid.columns
         let n = nr * nc
         var pred = [Scalar](repeating: 0, count: n)

@@ -140,6 +140,17 @@ struct PropertyTests {
         }
     }
 
+    /// Row blocks cover every row once, in order, at most `blockRows` each, shrinking at the end.
+    @Test(arguments: [(750, 64, 2), (1500, 64, 8), (33, 5, 3), (1, 32, 2), (64, 64, 1)])
+    func blockStartsPartitionTheRows(rows: Int, blockRows: Int, threads: Int) {
+        let starts = GridInterpolation.blockStarts(rows: rows, blockRows: blockRows, threads: threads)
+        #expect(starts.first == 0 && starts.last == rows)
+        let sizes = zip(starts.dropFirst(), starts).map { $0 - $1 }
+        #expect(sizes.allSatisfy { $0 >= 1 && $0 <= blockRows })
+        #expect(zip(sizes.dropFirst(), sizes).allSatisfy { $0 <= $1 }, "non-increasing sizes")
+        if rows >= 4 * threads { #expect(sizes.last == 1) }
+    }
+
     func checkBits<I: PointInterpolator>(_ interp: I, grid: GridSpec, label: String) throws {
         func bits(_ b: RowBlock<Double>) -> [UInt64] {
             b.prediction.map(\.bitPattern) + (b.variance ?? []).map(\.bitPattern) + (b.exceedance ?? []).map(\.bitPattern)
