@@ -95,7 +95,7 @@ extension StringProtocol {
     /// tabs, line breaks, ideographic space U+3000 …). Pure Swift: Foundation's
     /// `trimmingCharacters(in:)` bridges through NSString and cost more than the rest of
     /// parsing a sample table.
-    public func trimmingWhitespace() -> SubSequence {
+    package func trimmingWhitespace() -> SubSequence {
         var lo = startIndex, hi = endIndex
         while lo < hi, self[lo].isWhitespace { lo = index(after: lo) }
         while lo < hi {
