@@ -244,12 +244,7 @@ public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: Gr
 func polygonMask(path: String, grid: GridSpec, crs: CRS?, warnings: inout [String]) throws -> [Bool] {
     let polys = try PolygonLayer.read(path: path)
     warnings += polys.warnings
-    var geoms = polys.items.map(\.geometry)
-    if let mc = polys.crs, let crs, !mc.isEquivalent(to: crs) {
-        let t = try Transformer(from: mc, to: crs)
-        geoms = try geoms.map { try t.transform($0) }
-    }
-    return coverageMask(of: geoms.flatMap(\.polygons), on: grid)
+    return coverageMask(of: try polys.geometries(in: crs).flatMap(\.polygons), on: grid)
 }
 
 /// Cells of `grid` touched by any of `polygons` (exact coverage > 0), row-major.

@@ -133,11 +133,7 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
         let zones = try preloadedZones ?? PolygonLayer.read(path: path, layer: zlayer, encoding: settings.encoding)
         if preloadedZones == nil { warnings += zones.warnings }
         let ni = try zones.requireField(nameField, option: "--zone-name-field")
-        var zgeoms = zones.items.map(\.geometry)
-        if let zc = zones.crs, !zc.isEquivalent(to: pcrs) {
-            let t = try Transformer(from: zc, to: pcrs)
-            zgeoms = try zgeoms.map { try t.transform($0) }
-        }
+        let zgeoms = try zones.geometries(in: pcrs)
         let extents = zgeoms.map { $0.extent }
         let names = zones.items.map { $0.values[ni].text }
         zoneOf = { _, g in

@@ -174,9 +174,7 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     progress.begin("Classifying cells")
     let areaPolygons: [Polygon]
     if let townships {
-        let tcrs = townships.crs ?? parcelCRS
-        let t = working.isEquivalent(to: tcrs) ? nil : try Transformer(from: tcrs, to: working)
-        areaPolygons = try townships.items.flatMap { try (t?.transform($0.geometry) ?? $0.geometry).polygons }
+        areaPolygons = try townships.geometries(in: working, assuming: parcelCRS).flatMap(\.polygons)
     } else {
         areaPolygons = parcelGeometries.flatMap(\.polygons)
     }

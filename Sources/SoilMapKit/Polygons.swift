@@ -18,6 +18,16 @@ public struct PolygonLayer: Sendable {
     /// Features without polygonal geometry that were left out.
     public var skipped: [Int64]
 
+    /// The items' geometries in `crs`, transformed from the layer's CRS (or from `assumed` when the
+    /// layer declares none); as read when either CRS is unknown or they are equivalent.
+    /// - Throws: ``TransformError`` naming the point PROJ cannot transform.
+    public func geometries(in crs: CRS?, assuming assumed: CRS? = nil) throws -> [Geometry] {
+        let geoms = items.map(\.geometry)
+        guard let crs, let from = self.crs ?? assumed, !from.isEquivalent(to: crs) else { return geoms }
+        let t = try Transformer(from: from, to: crs)
+        return try geoms.map { try t.transform($0) }
+    }
+
     public func fieldIndex(_ name: String) -> Int? {
         fields.firstIndex { $0.name == name } ?? fields.firstIndex { $0.name.lowercased() == name.lowercased() }
     }

@@ -19,8 +19,7 @@ struct ReportBuilder {
     func townshipOutlines() throws -> [(name: String, geometry: Geometry)] {
         guard let t = townships, let cfg = project.townships else { return [] }
         let ni = try t.requireField(cfg.nameField, option: "townships.name_field")
-        let tr = t.crs.flatMap { $0.isEquivalent(to: result.crs) ? nil : try? Transformer(from: $0, to: result.crs) }
-        return try t.items.map { ($0.values[ni].text, try tr?.transform($0.geometry) ?? $0.geometry) }
+        return zip(t.items, try t.geometries(in: result.crs)).map { ($0.values[ni].text, $1) }
     }
 
     /// An SVG map of a raster picture over the grid extent with township outlines, a scale bar,
