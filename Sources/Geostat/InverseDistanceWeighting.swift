@@ -131,29 +131,50 @@ public struct InverseDistanceWeighting: PointInterpolator {
     public struct Workspace {
         var neighbours: KDTree.Neighbours
         var row: RowNeighbours
-        /// Global: (y − yᵢ)² + s² per sample for the current row.
-        var e: [Double]
         /// Targets in the (possibly anisotropy-transformed) search space.
         var tx: [Double] = []
         var ty: [Double] = []
-        /// Single-precision kernel: Float((y − yᵢ)²) for the current row.
-        var ef: [Float] = []
-        /// Global power-2 kernels: per-target sums Σ wz and Σ w, and (single) the targets as float pairs.
-        var num: [Double] = [], den: [Double] = []
-        var qh: [Float] = [], ql: [Float] = []
+        /// Scratch of the global power-2 kernels (a copied workspace shares it, which is harmless:
+        /// every row fills what it reads).
+        let rows: GlobalRowBuffers
+    }
 
-        mutating func reserveSums(_ count: Int) {
-            guard num.count < count else { return }
-            num = [Double](repeating: 0, count: count); den = num
-            qh = [Float](repeating: 0, count: count); ql = qh
+    /// Scratch memory of the global power-2 kernels, owned: per sample, e = (y − yᵢ)² + s² of the
+    /// current row (and Float(e) for the single kernel); per target, the sums Σ wz and Σ w and
+    /// (single) the targets as float pairs, grown as rows need.
+    final class GlobalRowBuffers {
+        let samples: Int
+        let e: UnsafeMutablePointer<Double>, ef: UnsafeMutablePointer<Float>
+        private(set) var capacity = 0
+        private(set) var num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
+        private(set) var qh: UnsafeMutablePointer<Float>, ql: UnsafeMutablePointer<Float>
+
+        init(samples n: Int) {
+            samples = n
+            e = .allocate(capacity: max(n, 1)); e.initialize(repeating: 0, count: max(n, 1))
+            ef = .allocate(capacity: max(n, 1)); ef.initialize(repeating: 0, count: max(n, 1))
+            num = .allocate(capacity: 1); den = .allocate(capacity: 1); qh = .allocate(capacity: 1); ql = .allocate(capacity: 1)
         }
+
+        /// Room for `count` targets.
+        func reserve(_ count: Int) {
+            guard count > capacity else { return }
+            num.deallocate(); den.deallocate(); qh.deallocate(); ql.deallocate()
+            num = .allocate(capacity: count); den = .allocate(capacity: count)
+            qh = .allocate(capacity: count); ql = .allocate(capacity: count)
+            capacity = count
+        }
+
+        var eBuffer: UnsafeMutableBufferPointer<Double> { UnsafeMutableBufferPointer(start: e, count: samples) }
+        var efBuffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: ef, count: samples) }
+
+        deinit { e.deallocate(); ef.deallocate(); num.deallocate(); den.deallocate(); qh.deallocate(); ql.deallocate() }
     }
 
     public func makeWorkspace() -> Workspace {
         let k = isGlobal ? 0 : min(neighbourhood.maxPoints ?? samples.count, samples.count)
         return Workspace(neighbours: KDTree.Neighbours(capacity: k), row: RowNeighbours(k: k, radius: neighbourhood.radius),
-                         e: [Double](repeating: 0, count: isGlobal ? samples.count : 0),
-                         ef: [Float](repeating: 0, count: single?.count ?? 0))
+                         rows: GlobalRowBuffers(samples: isGlobal ? samples.count : 0))
     }
 
     static let exactThreshold = 1e-13
@@ -257,28 +278,26 @@ public struct InverseDistanceWeighting: PointInterpolator {
         let count = xs.count
         let s2 = smoothing * smoothing
         let thr = Self.exactThreshold
-        ws.reserveSums(count)
+        let b = ws.rows
+        b.reserve(count)
         let kernels = self.kernels
         points.x.withUnsafeBufferPointer { X in
         points.y.withUnsafeBufferPointer { Y in
         samples.values.withUnsafeBufferPointer { Z in
-        ws.e.withUnsafeMutableBufferPointer { E in
-        ws.num.withUnsafeMutableBufferPointer { NUM in
-        ws.den.withUnsafeMutableBufferPointer { DEN in
-            let nearRow = Self.rowTerms(y: qy, ys: Y, s2: s2, e: E, ef: nil).nearRow
-            let x = X.baseAddress!, e = UnsafePointer(E.baseAddress!), z = Z.baseAddress!, q = xs.baseAddress!
+            let nearRow = Self.rowTerms(y: qy, ys: Y, s2: s2, e: b.eBuffer, ef: nil).nearRow
+            let x = X.baseAddress!, z = Z.baseAddress!, q = xs.baseAddress!
             if kernels == .avx {
-                idwPower2SumsDoubleAVX(x: x, e: e, z: z, n: n, targets: q, count: count, num: NUM.baseAddress!, den: DEN.baseAddress!)
+                idwPower2SumsDoubleAVX(x: x, e: b.e, z: z, n: n, targets: q, count: count, num: b.num, den: b.den)
             } else {
-                idwPower2SumsDouble(x: x, e: e, z: z, n: n, targets: q, count: count, num: NUM.baseAddress!, den: DEN.baseAddress!)
+                idwPower2SumsDouble(x: x, e: b.e, z: z, n: n, targets: q, count: count, num: b.num, den: b.den)
             }
             for j in 0..<count {
-                if nearRow, let hit = Self.exactHit(qx: xs[j], x: X, e: UnsafeBufferPointer(E), threshold: thr) {
+                if nearRow, let hit = Self.exactHit(qx: xs[j], x: X, e: UnsafeBufferPointer(b.eBuffer), threshold: thr) {
                     out[j] = Estimate(prediction: Z[hit]); continue
                 }
-                out[j] = Estimate(prediction: NUM[j] / DEN[j])
+                out[j] = Estimate(prediction: b.num[j] / b.den[j])
             }
-        }}}}}}
+        }}}
     }
 
     /// Per-row terms of the global kernels: e[i] = (y − yᵢ)² + s² (and `ef[i]` = Float(e[i])).

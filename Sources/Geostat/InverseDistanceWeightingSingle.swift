@@ -70,7 +70,8 @@ extension InverseDistanceWeighting {
         let count = xs.count
         let thr = Self.exactThreshold
         let maxR2 = Self.singleMaxR2
-        ws.reserveSums(count)
+        let b = ws.rows
+        b.reserve(count)
         let kernels = self.kernels
         points.x.withUnsafeBufferPointer { X in
         points.y.withUnsafeBufferPointer { Y in
@@ -78,33 +79,28 @@ extension InverseDistanceWeighting {
         sd.xh.withUnsafeBufferPointer { XH in
         sd.xl.withUnsafeBufferPointer { XL in
         sd.zc.withUnsafeBufferPointer { ZC in
-        ws.e.withUnsafeMutableBufferPointer { E in
-        ws.ef.withUnsafeMutableBufferPointer { EF in
-        ws.qh.withUnsafeMutableBufferPointer { QH in
-        ws.ql.withUnsafeMutableBufferPointer { QL in
-        ws.num.withUnsafeMutableBufferPointer { NUM in
-        ws.den.withUnsafeMutableBufferPointer { DEN in
-            let (nearRow, eMax) = Self.rowTerms(y: qy, ys: Y, s2: 0, e: E, ef: EF)
+            let (nearRow, eMax) = Self.rowTerms(y: qy, ys: Y, s2: 0, e: b.eBuffer, ef: b.efBuffer)
             var exactTargets = true
             for j in 0..<count {
-                (QH[j], QL[j]) = SingleData.split(xs[j] - sd.x0)
-                if QL[j] != 0 { exactTargets = false }
+                (b.qh[j], b.ql[j]) = SingleData.split(xs[j] - sd.x0)
+                if b.ql[j] != 0 { exactTargets = false }
             }
-            let xh = XH.baseAddress!, xl = XL.baseAddress!, e = UnsafePointer(EF.baseAddress!), z = ZC.baseAddress!
-            let qh = UnsafePointer(QH.baseAddress!), ql = exactTargets ? nil : UnsafePointer(QL.baseAddress!)
+            let xh = XH.baseAddress!, xl = XL.baseAddress!, z = ZC.baseAddress!
+            let ql = exactTargets ? nil : UnsafePointer(b.ql)
             if kernels == .avx {
-                idwPower2SumsSingleAVX(xh: xh, xl: xl, e: e, z: z, n: n, block: Self.singleBlock, qh: qh, ql: ql, count: count,
-                                       num: NUM.baseAddress!, den: DEN.baseAddress!)
+                idwPower2SumsSingleAVX(xh: xh, xl: xl, e: b.ef, z: z, n: n, block: Self.singleBlock, qh: b.qh, ql: ql, count: count,
+                                       num: b.num, den: b.den)
             } else {
-                idwPower2SumsSingle(xh: xh, xl: xl, e: e, z: z, n: n, block: Self.singleBlock, qh: qh, ql: ql, count: count,
-                                    num: NUM.baseAddress!, den: DEN.baseAddress!)
+                idwPower2SumsSingle(xh: xh, xl: xl, e: b.ef, z: z, n: n, block: Self.singleBlock, qh: b.qh, ql: ql, count: count,
+                                    num: b.num, den: b.den)
             }
+            let E = b.e
             for j in 0..<count {
                 let qx = xs[j]
-                if nearRow, let hit = Self.exactHit(qx: qx, x: X, e: UnsafeBufferPointer(E), threshold: thr) {
+                if nearRow, let hit = Self.exactHit(qx: qx, x: X, e: UnsafeBufferPointer(b.eBuffer), threshold: thr) {
                     out[j] = Estimate(prediction: Z[hit]); continue
                 }
-                let nu = NUM[j], de = DEN[j]
+                let nu = b.num[j], de = b.den[j]
                 let dxMax = Swift.max(Swift.abs(qx - sd.xMin), Swift.abs(qx - sd.xMax))
                 var p = sd.zMid + nu / de
                 if de > 0 && de.isFinite && p.isFinite && dxMax * dxMax + eMax <= maxR2 {
@@ -120,6 +116,6 @@ extension InverseDistanceWeighting {
                 }
                 out[j] = Estimate(prediction: p)
             }
-        }}}}}}}}}}}}
+        }}}}}}
     }
 }
