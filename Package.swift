@@ -5,7 +5,7 @@
 //   CGDAL, CPROJ         C bridges (system libraries from Debian's libgdal-dev / libproj-dev)
 //   GeoTypes             pure-Swift geometry and grid value types shared by every layer
 //   GeoIO                typed wrappers over GDAL/OGR and PROJ; no C type in its public API
-//   GeostatKernels       Geostat's SIMD inner loops, also compiled for AVX (see below)
+//   GeostatKernels       Geostat's SIMD inner loops, also compiled for AVX2 (see below)
 //   Geostat              pure-Swift interpolation core (IDW, variograms, kriging, CV)
 //   Zonal                pure-Swift exact cell coverage and zonal accumulation
 //   Standards            pure-Swift GB 15618 / GB 36600 thresholds and classification
@@ -15,11 +15,12 @@ import PackageDescription
 
 #if arch(x86_64)
 // GeostatKernels holds the SIMD inner loops that run for every cell (global IDW sums, the local
-// kriging solve). On x86-64 it is compiled
-// for AVX (Sandy Bridge, 2011, and later) so its SIMD lanes fill 256-bit registers; Geostat calls
-// that compilation only after checking the CPU at run time (Geostat/KernelDispatch.swift) and
-// otherwise inlines the same source compiled for the baseline CPU: identical results either way.
-let avxKernelSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "sandybridge"])]
+// kriging solve). On x86-64 it is compiled for AVX2 with FMA (Haswell, 2013, Zen, 2017, and
+// later) so its SIMD lanes fill 256-bit registers and the float32 IDW kernel gets hardware fused
+// multiply-adds; Geostat calls that compilation only after checking the CPU at run time
+// (Geostat/KernelDispatch.swift) and otherwise inlines the same source compiled for the baseline
+// CPU: identical results either way.
+let avxKernelSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 #else
 let avxKernelSettings: [SwiftSetting] = []
 #endif

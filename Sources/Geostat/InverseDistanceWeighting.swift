@@ -286,8 +286,8 @@ public struct InverseDistanceWeighting: PointInterpolator {
         samples.values.withUnsafeBufferPointer { Z in
             let nearRow = Self.rowTerms(y: qy, ys: Y, s2: s2, e: b.eBuffer, ef: nil).nearRow
             let x = X.baseAddress!, z = Z.baseAddress!, q = xs.baseAddress!
-            if kernels == .avx {
-                idwPower2SumsDoubleAVX(x: x, e: b.e, z: z, n: n, targets: q, count: count, num: b.num, den: b.den)
+            if kernels == .avx2 {
+                idwPower2SumsDoubleAVX2(x: x, e: b.e, z: z, n: n, targets: q, count: count, num: b.num, den: b.den)
             } else {
                 idwPower2SumsDouble(x: x, e: b.e, z: z, n: n, targets: q, count: count, num: b.num, den: b.den)
             }

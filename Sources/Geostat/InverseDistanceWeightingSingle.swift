@@ -56,8 +56,9 @@ extension InverseDistanceWeighting {
     /// Global power-2 IDW without smoothing or anisotropy in float32 (``IDWPrecision/single``).
     ///
     /// The sums come from `idwPower2SumsSingle` (GeostatKernels): targets in SIMD lanes, samples in
-    /// index order, dx = (xₕ − qₕ) + (xₗ − qₗ), r = dx² + Float((y − yᵢ)²), w = 1/r in Float (a
-    /// division per sample and target); Σ w(z − z̄) and Σ w in Float over blocks of
+    /// index order, dx = (xₕ − qₕ) + (xₗ − qₗ), r = dx² + Float((y − yᵢ)²) (one fused
+    /// multiply-add), w = 1/r in Float (a division per sample and target); Σ w(z − z̄) (fused)
+    /// and Σ w in Float over blocks of
     /// ``singleBlock`` samples, then in Double. Rows whose targets are all floats exactly relative
     /// to x₀ (qₗ = 0) take the kernel's shorter form, with the same bits. The arithmetic of a target depends only on the
     /// target and the samples, so every cell gets the bits of a single
@@ -87,12 +88,12 @@ extension InverseDistanceWeighting {
             }
             let xh = XH.baseAddress!, xl = XL.baseAddress!, z = ZC.baseAddress!
             let ql = exactTargets ? nil : UnsafePointer(b.ql)
-            if kernels == .avx {
-                idwPower2SumsSingleAVX(xh: xh, xl: xl, e: b.ef, z: z, n: n, block: Self.singleBlock, qh: b.qh, ql: ql, count: count,
+            if kernels == .avx2 {
+                idwPower2SumsSingleAVX2(xh: xh, xl: xl, e: b.ef, z: z, n: n, block: Self.singleBlock, qh: b.qh, ql: ql, count: count,
                                        num: b.num, den: b.den)
             } else {
                 idwPower2SumsSingle(xh: xh, xl: xl, e: b.ef, z: z, n: n, block: Self.singleBlock, qh: b.qh, ql: ql, count: count,
-                                    num: b.num, den: b.den)
+                                    num: b.num, den: b.den, fma: portableFusedMultiplyAdd8)
             }
             let E = b.e
             for j in 0..<count {

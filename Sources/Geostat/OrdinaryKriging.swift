@@ -251,7 +251,7 @@ struct KrigingFactor {
         let W = UnsafeRawPointer(wp), V = UnsafeRawPointer(vp), T = UnsafeRawPointer(tp)
         var yy = 0.0, vy = 0.0, yt = 0.0
         if ps == 16 {
-            (yy, vy, yt) = kernels == .avx ? krigingProducts16AVX(W: W, v: V, t: T, c: c, n: n)
+            (yy, vy, yt) = kernels == .avx2 ? krigingProducts16AVX2(W: W, v: V, t: T, c: c, n: n)
                                            : krigingProducts16(W: W, v: V, t: T, c: c, n: n)
         } else if chunks <= 4 {
             // n ≤ 16: y in registers; every column is applied to all chunks (the zeros of W above

@@ -3,14 +3,33 @@
 //
 // Each kernel is written once, as a `@_transparent` function (always inlined, at every
 // optimisation level, into the module that calls it). Geostat calls it directly, so it is
-// compiled there for the baseline CPU of the build (SSE2 on x86-64); the `…AVX` wrappers below
-// call it from this module, which Package.swift compiles with `-target-cpu sandybridge` on
-// x86-64, so the same lanes run in 256-bit AVX registers. Both compilations perform the same
-// IEEE-754 operations in the same order per lane (Swift never fuses a multiply and an add), so
-// they give identical bits; Geostat (`KernelDispatch`) calls an AVX wrapper only after a run-time
-// check that the CPU and the OS support AVX.
+// compiled there for the baseline CPU of the build (SSE2 on x86-64); the `…AVX2` wrappers below
+// call it from this module, which Package.swift compiles with `-target-cpu haswell` on x86-64
+// (AVX2 and FMA), so the same lanes run in 256-bit registers. Both compilations perform the same
+// IEEE-754 operations in the same order per lane, so they give identical bits: Swift never fuses
+// a multiply and an add by itself, and where a kernel wants a fused multiply-add it says so
+// (``FusedMultiplyAdd8``): a hardware FMA instruction in the AVX2 wrapper, the correctly rounded
+// `addingProduct` (the C library's `fmaf`) in the baseline compilation — one rounding either way.
+// Geostat (`KernelDispatch`) calls an AVX2 wrapper only after a run-time check that the CPU and
+// the OS support AVX2 and FMA.
 //
 // Nothing in this module may run before that check: it holds the kernels and their wrappers only.
+
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
+/// A fused multiply-add of eight float lanes, a·b + c with one rounding per lane (IEEE-754
+/// fusedMultiplyAdd), as the kernels' callers provide it: ``portableFusedMultiplyAdd8(_:_:_:)``
+/// anywhere, the FMA instruction inside the AVX2 wrappers.
+public typealias FusedMultiplyAdd8 = (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>
+
+/// a·b + c rounded once per lane, with the standard library's `addingProduct` (on a CPU without
+/// FMA instructions, the C library's correctly rounded software `fmaf`: slow, same bits).
+@_transparent
+public func portableFusedMultiplyAdd8(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
+    c.addingProduct(a, b)
+}
 
 /// Global power-2 IDW sums in `Double` for targets on one line y = const.
 ///
@@ -60,15 +79,19 @@ public func idwPower2SumsDouble(
 }
 
 /// Global power-2 IDW sums in `Float` for targets on one line y = const, accumulated in `Double`
-/// per block of samples (the arithmetic of gdal_grid's float32 AVX kernel, more carefully rounded).
+/// per block of samples (the arithmetic of gdal_grid's float32 AVX kernel, with an exact division
+/// instead of its approximate reciprocal, and fused multiply-adds).
 ///
 /// Coordinates are float pairs relative to a common origin x₀: xᵢ − x₀ ≈ xhᵢ + xlᵢ and
 /// q − x₀ ≈ qh + ql. For each target, over samples i = 0 ..< n in ascending order, in blocks of
 /// `block` samples:
 ///
-///     dᵢ = (xhᵢ − qh) + (xlᵢ − ql),   wᵢ = 1 / (dᵢ² + eᵢ)            (Float)
-///     numF += wᵢ zᵢ,   denF += wᵢ                                     (Float, per block)
-///     num += Double(numF),   den += Double(denF)                       (Double, after each block)
+///     dᵢ = (xhᵢ − qh) + (xlᵢ − ql),   rᵢ = fma(dᵢ, dᵢ, eᵢ),   wᵢ = 1 / rᵢ      (Float)
+///     numF = fma(wᵢ, zᵢ, numF),   denF += wᵢ                                  (Float, per block)
+///     num += Double(numF),   den += Double(denF)                               (Double, after each block)
+///
+/// where fma(a, b, c) = a·b + c rounded once (`fma`, ``portableFusedMultiplyAdd8(_:_:_:)`` or
+/// the FMA instruction: the same bits).
 ///
 /// - Units: as ``idwPower2SumsDouble(x:e:z:n:targets:count:num:den:)``; the caller passes
 ///   eᵢ = Float((y − yᵢ)²) and zᵢ = Float(valueᵢ − z̄) (values centred for precision).
@@ -84,24 +107,25 @@ public func idwPower2SumsDouble(
 public func idwPower2SumsSingle(
     xh: UnsafePointer<Float>, xl: UnsafePointer<Float>, e: UnsafePointer<Float>, z: UnsafePointer<Float>,
     n: Int, block: Int, qh: UnsafePointer<Float>, ql: UnsafePointer<Float>?, count: Int,
-    num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
+    num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>, fma: FusedMultiplyAdd8
 ) {
     if let ql {
         idwPower2SumsSingleLoop(xh: xh, xl: xl, e: e, z: z, n: n, block: block, qh: qh, ql: ql, exactTargets: false,
-                                count: count, num: num, den: den)
+                                count: count, num: num, den: den, fma: fma)
     } else {
         idwPower2SumsSingleLoop(xh: xh, xl: xl, e: e, z: z, n: n, block: block, qh: qh, ql: qh, exactTargets: true,
-                                count: count, num: num, den: den)
+                                count: count, num: num, den: den, fma: fma)
     }
 }
 
-/// The loop of ``idwPower2SumsSingle(xh:xl:e:z:n:block:qh:ql:count:num:den:)``; with `exactTargets`
-/// (constant at each call, so the compiler drops the other branch) qₗ = 0 and ql is not read.
+/// The loop of ``idwPower2SumsSingle(xh:xl:e:z:n:block:qh:ql:count:num:den:fma:)``; with
+/// `exactTargets` (constant at each call, so the compiler drops the other branch) qₗ = 0 and ql
+/// is not read.
 @_transparent
 public func idwPower2SumsSingleLoop(
     xh: UnsafePointer<Float>, xl: UnsafePointer<Float>, e: UnsafePointer<Float>, z: UnsafePointer<Float>,
     n: Int, block: Int, qh: UnsafePointer<Float>, ql: UnsafePointer<Float>, exactTargets: Bool, count: Int,
-    num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
+    num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>, fma: FusedMultiplyAdd8
 ) {
     var j = 0
     while j < count {
@@ -119,13 +143,14 @@ public func idwPower2SumsSingleLoop(
             var nfa = SIMD8<Float>(repeating: 0), dfa = SIMD8<Float>(repeating: 0)
             var nfb = SIMD8<Float>(repeating: 0), dfb = SIMD8<Float>(repeating: 0)
             while i < end {
-                let xhi = xh[i], xli = xl[i], ei = e[i], zi = z[i]
+                let xhi = xh[i], xli = xl[i]
+                let ei = SIMD8<Float>(repeating: e[i]), zi = SIMD8<Float>(repeating: z[i])
                 // xₗ − 0 is xₗ exactly, so both forms give the same bits when qₗ = 0.
                 let dxa = exactTargets ? (xhi - ha) + xli : (xhi - ha) + (xli - la)
                 let dxb = exactTargets ? (xhi - hb) + xli : (xhi - hb) + (xli - lb)
-                let wa = 1 / (dxa * dxa + ei), wb = 1 / (dxb * dxb + ei)
-                nfa += wa * zi; dfa += wa
-                nfb += wb * zi; dfb += wb
+                let wa = 1 / fma(dxa, dxa, ei), wb = 1 / fma(dxb, dxb, ei)
+                nfa = fma(wa, zi, nfa); dfa += wa
+                nfb = fma(wb, zi, nfb); dfb += wb
                 i += 1
             }
             nda += SIMD8<Double>(nfa); dda += SIMD8<Double>(dfa)
@@ -137,10 +162,10 @@ public func idwPower2SumsSingleLoop(
     }
 }
 
-/// ``idwPower2SumsDouble(x:e:z:n:targets:count:num:den:)`` compiled for AVX (on x86-64).
+/// ``idwPower2SumsDouble(x:e:z:n:targets:count:num:den:)`` compiled for AVX2 (on x86-64).
 ///
-/// - Important: call only when the CPU and the OS support AVX (Geostat's `KernelDispatch`).
-public func idwPower2SumsDoubleAVX(
+/// - Important: call only when the CPU and the OS support AVX2 and FMA (Geostat's `KernelDispatch`).
+public func idwPower2SumsDoubleAVX2(
     x: UnsafePointer<Double>, e: UnsafePointer<Double>, z: UnsafePointer<Double>, n: Int,
     targets q: UnsafePointer<Double>, count: Int,
     num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
@@ -148,13 +173,20 @@ public func idwPower2SumsDoubleAVX(
     idwPower2SumsDouble(x: x, e: e, z: z, n: n, targets: q, count: count, num: num, den: den)
 }
 
-/// ``idwPower2SumsSingle(xh:xl:e:z:n:block:qh:ql:count:num:den:)`` compiled for AVX (on x86-64).
+/// ``idwPower2SumsSingle(xh:xl:e:z:n:block:qh:ql:count:num:den:fma:)`` compiled for AVX2, with the
+/// FMA instruction as its fused multiply-add (on x86-64; elsewhere the portable one).
 ///
-/// - Important: call only when the CPU and the OS support AVX (Geostat's `KernelDispatch`).
-public func idwPower2SumsSingleAVX(
+/// - Important: call only when the CPU and the OS support AVX2 and FMA (Geostat's `KernelDispatch`).
+public func idwPower2SumsSingleAVX2(
     xh: UnsafePointer<Float>, xl: UnsafePointer<Float>, e: UnsafePointer<Float>, z: UnsafePointer<Float>,
     n: Int, block: Int, qh: UnsafePointer<Float>, ql: UnsafePointer<Float>?, count: Int,
     num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
 ) {
-    idwPower2SumsSingle(xh: xh, xl: xl, e: e, z: z, n: n, block: block, qh: qh, ql: ql, count: count, num: num, den: den)
+    #if arch(x86_64)
+    idwPower2SumsSingle(xh: xh, xl: xl, e: e, z: z, n: n, block: block, qh: qh, ql: ql, count: count, num: num, den: den,
+                        fma: { _mm256_fmadd_ps($0, $1, $2) })
+    #else
+    idwPower2SumsSingle(xh: xh, xl: xl, e: e, z: z, n: n, block: block, qh: qh, ql: ql, count: count, num: num, den: den,
+                        fma: portableFusedMultiplyAdd8)
+    #endif
 }

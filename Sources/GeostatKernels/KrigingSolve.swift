@@ -1,6 +1,6 @@
 // The per-cell solve of local ordinary kriging with up to 16 neighbours, the other SIMD loop that
 // runs for every grid cell. Written once as a `@_transparent` function, compiled into Geostat for
-// the baseline CPU and here, with AVX, for the `…AVX` wrapper (see GlobalIDWSums.swift): the same
+// the baseline CPU and here, with AVX2, for the `…AVX2` wrapper (see GlobalIDWSums.swift): the same
 // IEEE-754 operations per lane, so the same bits.
 
 /// y = W c, and (yᵀy, vᵀy, yᵀt), for a factorised 16-slot kriging system.
@@ -48,10 +48,10 @@ public func krigingProducts16(
     return (syy.sum(), svy.sum(), syt.sum())
 }
 
-/// ``krigingProducts16(W:v:t:c:n:)`` compiled for AVX (on x86-64).
+/// ``krigingProducts16(W:v:t:c:n:)`` compiled for AVX2 (on x86-64).
 ///
-/// - Important: call only when the CPU and the OS support AVX (Geostat's `KernelDispatch`).
-public func krigingProducts16AVX(
+/// - Important: call only when the CPU and the OS support AVX2 and FMA (Geostat's `KernelDispatch`).
+public func krigingProducts16AVX2(
     W: UnsafeRawPointer, v: UnsafeRawPointer, t: UnsafeRawPointer, c: UnsafePointer<Double>, n: Int
 ) -> (yy: Double, vy: Double, yt: Double) {
     krigingProducts16(W: W, v: v, t: t, c: c, n: n)

@@ -4,7 +4,7 @@ import Testing
 @testable import Geostat
 import GeostatKernels
 
-@Suite("SIMD kernel sets (portable and AVX compilations of GeostatKernels)")
+@Suite("SIMD kernel sets (portable and AVX2 compilations of GeostatKernels)")
 struct KernelDispatchTests {
     /// Every kernel set gives the same bits for global power-2 IDW in double and single precision,
     /// on grids whose rows are not multiples of the lane counts (8 and 16 targets), with rows that
@@ -65,6 +65,43 @@ struct KernelDispatchTests {
         }
     }
 
+    /// The float kernel computes, in both compilations, exactly the documented arithmetic: per
+    /// target and sample r = fma(d, d, e), w = 1/r, numF = fma(w, z, numF), denF += w in Float,
+    /// added to Double sums after each block of samples — checked against that scalar loop.
+    @Test func singleKernelEqualsScalarFormula() throws {
+        var rng = SplitMix64(seed: 17)
+        let n = 150, count = 21, block = 64
+        let xh = (0..<n).map { _ in Float(rng.nextUniform() * 8_000 - 4_000) }
+        let xl = xh.map { Float(Double($0) * 3e-8) }
+        let e = (0..<n).map { _ in Float(rng.nextUniform() * 1e6) }, z = (0..<n).map { _ in Float(rng.nextGaussian()) }
+        let qh = (0..<count).map { _ in Float(rng.nextUniform() * 9_000 - 4_500) }
+        let ql = qh.map { Float(Double($0) * -2e-8) }
+        var expected: [UInt64] = []
+        for j in 0..<count {
+            var num = 0.0, den = 0.0, i = 0
+            while i < n {
+                var nf: Float = 0, df: Float = 0
+                for k in i..<min(i + block, n) {
+                    let d = (xh[k] - qh[j]) + (xl[k] - ql[j])
+                    let w = 1 / e[k].addingProduct(d, d)
+                    nf = nf.addingProduct(w, z[k]); df += w
+                }
+                num += Double(nf); den += Double(df); i += block
+            }
+            expected += [num.bitPattern, den.bitPattern]
+        }
+        for set in KernelSet.allCases where set.isSupported {
+            var num = [Double](repeating: 0, count: count), den = num
+            if set == .avx2 {
+                idwPower2SumsSingleAVX2(xh: xh, xl: xl, e: e, z: z, n: n, block: block, qh: qh, ql: ql, count: count, num: &num, den: &den)
+            } else {
+                idwPower2SumsSingle(xh: xh, xl: xl, e: e, z: z, n: n, block: block, qh: qh, ql: ql, count: count, num: &num, den: &den,
+                                    fma: portableFusedMultiplyAdd8)
+            }
+            #expect(zip(num, den).flatMap { [$0.bitPattern, $1.bitPattern] } == expected, "\(set)")
+        }
+    }
+
     /// The float kernel's short form for exact targets (ql = nil) gives the bits of the general form
     /// with qₗ = 0, in both compilations; and grid rows at a round cell size take it (x₀ is rounded).
     @Test func singleKernelExactTargetFormHasTheSameBits() throws {
@@ -80,10 +117,11 @@ struct KernelDispatchTests {
                 var num = [Double](repeating: 0, count: count), den = num
                 zeros.withUnsafeBufferPointer { zb in
                     let qlp: UnsafePointer<Float>? = general ? zb.baseAddress! : nil
-                    if set == .avx {
-                        idwPower2SumsSingleAVX(xh: xh, xl: xl, e: e, z: z, n: n, block: 64, qh: qh, ql: qlp, count: count, num: &num, den: &den)
+                    if set == .avx2 {
+                        idwPower2SumsSingleAVX2(xh: xh, xl: xl, e: e, z: z, n: n, block: 64, qh: qh, ql: qlp, count: count, num: &num, den: &den)
                     } else {
-                        idwPower2SumsSingle(xh: xh, xl: xl, e: e, z: z, n: n, block: 64, qh: qh, ql: qlp, count: count, num: &num, den: &den)
+                        idwPower2SumsSingle(xh: xh, xl: xl, e: e, z: z, n: n, block: 64, qh: qh, ql: qlp, count: count, num: &num, den: &den,
+                                            fma: portableFusedMultiplyAdd8)
                     }
                 }
                 results.append((num + den).map(\.bitPattern))
@@ -130,13 +168,15 @@ struct KernelDispatchTests {
         let text = """
         processor	: 0
         model name	: AMD EPYC
-        flags		: fpu sse sse2 ssse3 cx16 sse4_1 sse4_2 popcnt xsave avx pclmulqdq avx2 fma
+        flags		: fpu sse sse2 ssse3 cx16 sse4_1 sse4_2 popcnt xsave avx pclmulqdq avx2 f16c bmi1 bmi2 abm movbe fma
 
         processor	: 1
         flags		: fpu sse
         """
-        #expect(CPUFeatures.hasFlags(cpuinfo: text, CPUFeatures.sandyBridgeFlags))
-        #expect(!CPUFeatures.hasFlags(cpuinfo: text.replacingOccurrences(of: " avx ", with: " "), CPUFeatures.sandyBridgeFlags))
+        #expect(CPUFeatures.hasFlags(cpuinfo: text, CPUFeatures.haswellFlags))
+        for flag in [" avx ", " avx2 ", " fma", " bmi2 ", " abm "] {
+            #expect(!CPUFeatures.hasFlags(cpuinfo: text.replacingOccurrences(of: flag, with: " "), CPUFeatures.haswellFlags))
+        }
         #expect(!CPUFeatures.hasFlags(cpuinfo: "processor : 0\n", ["avx"]))
         #expect(!CPUFeatures.hasFlags(cpuinfo: "flags : avxx sse4_2\n", ["avx"]))
     }
