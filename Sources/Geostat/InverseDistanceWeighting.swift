@@ -38,13 +38,19 @@ public enum IDWPrecision: String, Sendable, Hashable, CaseIterable {
 ///   division per sample), w·(zᵢ − z̄) and Σw are summed in Float over
 ///   blocks of 64 samples (in index order) and the block sums are accumulated in Double; the
 ///   prediction is z̄ + Σw(z − z̄)/Σw with z̄ the midrange of the values, clamped to
-///   [min zᵢ, max zᵢ]. Error: about 1e-7…1e-6 of (max zᵢ − min zᵢ) (tested < 1e-5 relative to
-///   gdal_grid's double results and < 1e-4 to the double kernel, see GeostatTests); a cell whose
+///   [min zᵢ, max zᵢ]. With 512 samples or more, a row is cut into blocks of width W (a power of
+///   two near the mean sample spacing, fixed by the samples: `FarFieldLayout`); samples farther
+///   than 5W from a block's centre contribute through a 9-term series in the target's offset,
+///   summed once per block (truncation ≤ 1.4e-8 relative per weight, below float rounding), the
+///   others directly as above — 2× faster on the benchmark grid, as accurate. Error: about
+///   1e-7…1e-6 of (max zᵢ − min zᵢ) (tested < 1e-5 relative to gdal_grid's double results and
+///   to the double kernel, see GeostatTests); a cell whose
 ///   largest squared distance to a sample exceeds 1e30 CRS units² falls back to the double sums.
 ///   Exact sample hits (d² < 1e-13, decided in Double) return zᵢ exactly, the first by index, as
 ///   the double kernel. Deterministic: every cell does the same float operations in the same
-///   order whatever its position in a row, so grids are bit-identical for any thread count and
-///   block size, and equal ``PointInterpolator/predict(at:)`` at the cell centre.
+///   order whatever its position in a row or grid, so grids are bit-identical for any thread
+///   count, block size or grid window (tile), and equal ``PointInterpolator/predict(at:)`` at
+///   the cell centre.
 ///
 /// - Units: `power` and `smoothing` as gdal_grid (`smoothing` in CRS units); the prediction
 ///   has the units of the values.
@@ -102,7 +108,7 @@ public struct InverseDistanceWeighting: PointInterpolator {
         points = TransformedPoints(x: samples.x, y: samples.y, anisotropy: anisotropy)
         isGlobal = neighbourhood.isGlobal(sampleCount: samples.count)
         if precision == .single && isGlobal && anisotropy == nil && power == 2 && smoothing == 0 {
-            single = SingleData(x: samples.x, values: samples.values)
+            single = SingleData(x: samples.x, y: samples.y, values: samples.values)
         } else {
             single = nil
         }
@@ -149,11 +155,23 @@ public struct InverseDistanceWeighting: PointInterpolator {
         private(set) var num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
         private(set) var qh: UnsafeMutablePointer<Float>, ql: UnsafeMutablePointer<Float>
 
+        /// Scratch of the far-field blocks (float32 kernel), made on first use.
+        private var far: FarFieldScratch?
+
         init(samples n: Int) {
             samples = n
             e = .allocate(capacity: max(n, 1)); e.initialize(repeating: 0, count: max(n, 1))
-            ef = .allocate(capacity: max(n, 1)); ef.initialize(repeating: 0, count: max(n, 1))
+            // Padded to whole vectors for the far-field kernel (the padding stays 0).
+            let padded = max(FarFieldLayout.paddedCount(n), 1)
+            ef = .allocate(capacity: padded); ef.initialize(repeating: 0, count: padded)
             num = .allocate(capacity: 1); den = .allocate(capacity: 1); qh = .allocate(capacity: 1); ql = .allocate(capacity: 1)
+        }
+
+        func farScratch(terms: Int) -> FarFieldScratch {
+            if let far, far.terms == terms { return far }
+            let f = FarFieldScratch(samples: samples, terms: terms)
+            far = f
+            return f
         }
 
         /// Room for `count` targets.
@@ -169,6 +187,32 @@ public struct InverseDistanceWeighting: PointInterpolator {
         var efBuffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: ef, count: samples) }
 
         deinit { e.deallocate(); ef.deallocate(); num.deallocate(); den.deallocate(); qh.deallocate(); ql.deallocate() }
+    }
+
+    /// Scratch of ``singleSumsByBlock``: the near samples' indices and data, the kernel's vectors
+    /// and accumulators, the moments.
+    final class FarFieldScratch {
+        let terms: Int
+        let near: UnsafeMutablePointer<Int32>
+        let xh: UnsafeMutablePointer<Float>, xl: UnsafeMutablePointer<Float>, e: UnsafeMutablePointer<Float>, z: UnsafeMutablePointer<Float>
+        let vectors: UnsafeMutablePointer<SIMD8<Float>>
+        let accumulators: UnsafeMutablePointer<SIMD8<Double>>
+        let moments: UnsafeMutablePointer<Double>
+
+        init(samples n: Int, terms: Int) {
+            self.terms = terms
+            let m = max(n, 1)
+            near = .allocate(capacity: m)
+            xh = .allocate(capacity: m); xl = .allocate(capacity: m); e = .allocate(capacity: m); z = .allocate(capacity: m)
+            vectors = .allocate(capacity: 48)
+            accumulators = .allocate(capacity: 2 * terms)
+            moments = .allocate(capacity: 2 * terms)
+        }
+
+        deinit {
+            near.deallocate(); xh.deallocate(); xl.deallocate(); e.deallocate(); z.deallocate()
+            vectors.deallocate(); accumulators.deallocate(); moments.deallocate()
+        }
     }
 
     public func makeWorkspace() -> Workspace {

@@ -14,8 +14,10 @@ struct SingleData: Sendable {
     /// Float(z − zMid), with zMid the midrange of the values.
     let zc: [Float]
     let zMid: Double, zMin: Double, zMax: Double
+    /// Blocks of the far-field evaluation (nil: every sample is summed directly at every target).
+    let farField: FarFieldLayout?
 
-    init(x: [Double], values: [Double]) {
+    init(x: [Double], y: [Double], values: [Double]) {
         let lo = x.min()!, hi = x.max()!
         xMin = lo; xMax = hi
         let centre = lo + (hi - lo) / 2
@@ -32,11 +34,14 @@ struct SingleData: Sendable {
             h.append(a); l.append(b)
         }
         count = x.count
-        xh = h; xl = l
+        // Padded with zeros to a multiple of 8 (the far-field kernel reads whole vectors).
+        let pad = [Float](repeating: 0, count: FarFieldLayout.paddedCount(x.count) - x.count)
+        xh = h + pad; xl = l + pad
         zMin = values.min()!; zMax = values.max()!
         zMid = zMin + (zMax - zMin) / 2
         let m = zMid
-        zc = values.map { Float($0 - m) }
+        zc = values.map { Float($0 - m) } + pad
+        farField = FarFieldLayout(x: x, y: y)
     }
 
     @inline(__always)
@@ -44,6 +49,41 @@ struct SingleData: Sendable {
         let h = Float(v)
         return (h, Float(v - Double(h)))
     }
+}
+
+/// How the float32 global IDW kernel splits a row into blocks whose far samples are summed as a
+/// series (GeostatKernels' `idwPower2FarFieldSingle`) and whose near samples are summed directly.
+///
+/// Blocks are intervals [x₀ + kW, x₀ + (k + 1)W) of the target abscissa, fixed by the samples
+/// alone (not by the grid, its tiling or its row length), so a target gets the same arithmetic in
+/// any grid, alone or in a row, in any tile. W is the power of two nearest the samples' mean
+/// spacing √(bounding-box area / n); samples farther than D = 5W from a block's centre (ρ = h/D =
+/// 0.1 with h = W/2) are far, and the series keeps 9 terms: its truncation changes each far weight
+/// by at most 1.4e-8 relative (see the kernel), a quarter of a float's rounding.
+struct FarFieldLayout: Sendable {
+    /// Block width W (CRS units, a power of two) and half width h = W/2.
+    let width: Double, halfWidth: Double
+    /// D² = (h/ρ)² in Float (exact: 25 W²).
+    let nearSquared: Float
+    /// Series terms K + 1.
+    static var terms: Int { 9 }
+    /// Fewest samples for which blocks pay (about π·25 ≈ 80 samples are near a block when they
+    /// are spread evenly; with fewer samples in all, direct sums are as fast).
+    static var minSamples: Int { 512 }
+
+    init?(x: [Double], y: [Double]) {
+        let n = x.count
+        guard n >= Self.minSamples, let x0 = x.min(), let x1 = x.max(), let y0 = y.min(), let y1 = y.max() else { return nil }
+        let area = (x1 - x0) * (y1 - y0)
+        guard area > 0, area.isFinite else { return nil }
+        let w = Foundation.exp2((Foundation.log2(area / Double(n)) / 2).rounded())
+        guard w.isNormal, Float(25 * w * w).isFinite else { return nil }
+        width = w; halfWidth = w / 2
+        nearSquared = Float(25 * w * w)
+    }
+
+    /// n rounded up to a multiple of 8.
+    static func paddedCount(_ n: Int) -> Int { (n + 7) & ~7 }
 }
 
 extension InverseDistanceWeighting {
@@ -62,7 +102,9 @@ extension InverseDistanceWeighting {
     /// ``singleBlock`` samples, then in Double. Rows whose targets are all floats exactly relative
     /// to x₀ (qₗ = 0) take the kernel's shorter form, with the same bits. The arithmetic of a target depends only on the
     /// target and the samples, so every cell gets the bits of a single
-    /// ``estimate(x:y:workspace:)``, for any thread count, block size or kernel set.
+    /// ``estimate(x:y:workspace:)``, for any thread count, block size or kernel set. With a
+    /// ``FarFieldLayout`` the far samples of each block are summed as a series
+    /// (``singleSumsByBlock(_:_:xs:n:exactTargets:xh:xl:z:b:kernels:)``).
     /// Exact hits, non-finite sums and cells beyond ``singleMaxR2`` are computed in Double (as
     /// the double kernel).
     func globalRowPower2Single(_ sd: SingleData, xs: UnsafeBufferPointer<Double>, y qy: Double,
@@ -87,13 +129,12 @@ extension InverseDistanceWeighting {
                 if b.ql[j] != 0 { exactTargets = false }
             }
             let xh = XH.baseAddress!, xl = XL.baseAddress!, z = ZC.baseAddress!
-            let ql = exactTargets ? nil : UnsafePointer(b.ql)
-            if kernels == .avx2 {
-                idwPower2SumsSingleAVX2(xh: xh, xl: xl, e: b.ef, z: z, n: n, block: Self.singleBlock, qh: b.qh, ql: ql, count: count,
-                                       num: b.num, den: b.den)
+            if let ff = sd.farField {
+                Self.singleSumsByBlock(sd, ff, xs: xs, n: n, exactTargets: exactTargets, xh: xh, xl: xl, z: z,
+                                       b: b, kernels: kernels)
             } else {
-                idwPower2SumsSingle(xh: xh, xl: xl, e: b.ef, z: z, n: n, block: Self.singleBlock, qh: b.qh, ql: ql, count: count,
-                                    num: b.num, den: b.den, fma: portableFusedMultiplyAdd8)
+                Self.singleSums(xh: xh, xl: xl, e: b.ef, z: z, n: n, qh: b.qh, ql: exactTargets ? nil : b.ql, count: count,
+                                num: b.num, den: b.den, kernels: kernels)
             }
             let E = b.e
             for j in 0..<count {
@@ -118,5 +159,80 @@ extension InverseDistanceWeighting {
                 out[j] = Estimate(prediction: p)
             }
         }}}}}}
+    }
+
+    /// Direct float sums of `n` samples at `count` targets (GeostatKernels' `idwPower2SumsSingle`).
+    @inline(__always)
+    static func singleSums(xh: UnsafePointer<Float>, xl: UnsafePointer<Float>, e: UnsafePointer<Float>, z: UnsafePointer<Float>,
+                           n: Int, qh: UnsafePointer<Float>, ql: UnsafePointer<Float>?, count: Int,
+                           num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>, kernels: KernelSet) {
+        if kernels == .avx2 {
+            idwPower2SumsSingleAVX2(xh: xh, xl: xl, e: e, z: z, n: n, block: singleBlock, qh: qh, ql: ql, count: count,
+                                    num: num, den: den)
+        } else {
+            idwPower2SumsSingle(xh: xh, xl: xl, e: e, z: z, n: n, block: singleBlock, qh: qh, ql: ql, count: count,
+                                num: num, den: den, fma: portableFusedMultiplyAdd8)
+        }
+    }
+
+    /// The float sums of a row by far-field blocks (``FarFieldLayout``): for each run of targets in
+    /// one block, the far samples' series moments (once per run) evaluated at each target by
+    /// Horner's rule in Double, plus the near samples summed directly (in index order, the direct
+    /// kernel's arithmetic). A target's sums depend only on the target, its row and the samples.
+    static func singleSumsByBlock(_ sd: SingleData, _ ff: FarFieldLayout, xs: UnsafeBufferPointer<Double>, n: Int,
+                                  exactTargets: Bool, xh: UnsafePointer<Float>, xl: UnsafePointer<Float>, z: UnsafePointer<Float>,
+                                  b: GlobalRowBuffers, kernels: KernelSet) {
+        let count = xs.count
+        let terms = FarFieldLayout.terms
+        let f = b.farScratch(terms: terms)
+        // W and h are powers of two: multiplying by their reciprocals is dividing, exactly.
+        let perWidth = 1 / ff.width, perHalf = 1 / ff.halfWidth
+        let block = { (j: Int) in ((xs[j] - sd.x0) * perWidth).rounded(.down) }
+        var j0 = 0
+        while j0 < count {
+            let id = block(j0)
+            var j1 = j0 + 1
+            while j1 < count && block(j1) == id { j1 += 1 }
+            let c = (id + 0.5) * ff.width
+            let ql = exactTargets ? nil : UnsafePointer(b.ql + j0)
+            guard id.isFinite, Double(Float(c)) == c else {
+                // A block too far from x₀ for a float centre: sum every sample directly.
+                singleSums(xh: xh, xl: xl, e: b.ef, z: z, n: n, qh: b.qh + j0, ql: ql, count: j1 - j0,
+                           num: b.num + j0, den: b.den + j0, kernels: kernels)
+                j0 = j1; continue
+            }
+            let nearCount: Int
+            if kernels == .avx2 {
+                nearCount = idwPower2FarFieldSingleAVX2(xh: xh, xl: xl, e: b.ef, z: z, n: n, centre: Float(c),
+                                                        halfWidth: Float(ff.halfWidth), nearSquared: ff.nearSquared, terms: terms,
+                                                        moments: f.moments, near: f.near, scratch: f.vectors, accumulators: f.accumulators)
+            } else {
+                nearCount = idwPower2FarFieldSingle(xh: xh, xl: xl, e: b.ef, z: z, n: n, centre: Float(c),
+                                                    halfWidth: Float(ff.halfWidth), nearSquared: ff.nearSquared, terms: terms,
+                                                    moments: f.moments, near: f.near, scratch: f.vectors, accumulators: f.accumulators,
+                                                    fma: portableFusedMultiplyAdd8)
+            }
+            for t in 0..<nearCount {
+                let i = Int(f.near[t])
+                f.xh[t] = xh[i]; f.xl[t] = xl[i]; f.e[t] = b.ef[i]; f.z[t] = z[i]
+            }
+            singleSums(xh: f.xh, xl: f.xl, e: f.e, z: f.z, n: nearCount, qh: b.qh + j0, ql: ql, count: j1 - j0,
+                       num: b.num + j0, den: b.den + j0, kernels: kernels)
+            // Horner's rule per target, four targets at a time (independent lanes: a target gets
+            // the same bits in any lane; a short last group repeats its last target).
+            let m = f.moments
+            var j = j0
+            while j < j1 {
+                var t = SIMD4<Double>()
+                for l in 0..<4 { t[l] = ((xs[Swift.min(j + l, j1 - 1)] - sd.x0) - c) * perHalf }
+                var pa = SIMD4<Double>(repeating: m[2 * (terms - 1)]), pb = SIMD4<Double>(repeating: m[2 * (terms - 1) + 1])
+                for k in stride(from: terms - 2, through: 0, by: -1) {
+                    pa = pa * t + m[2 * k]; pb = pb * t + m[2 * k + 1]
+                }
+                for l in 0..<Swift.min(4, j1 - j) { b.num[j + l] += pa[l]; b.den[j + l] += pb[l] }
+                j += 4
+            }
+            j0 = j1
+        }
     }
 }

@@ -24,6 +24,17 @@ import _Builtin_intrinsics.intel
 /// anywhere, the FMA instruction inside the AVX2 wrappers.
 public typealias FusedMultiplyAdd8 = (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>
 
+/// a·b + c rounded once per lane with the FMA instruction (x86-64; for this module's AVX2
+/// wrappers only), elsewhere ``portableFusedMultiplyAdd8(_:_:_:)``.
+@_transparent
+func avx2FusedMultiplyAdd8(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
+    #if arch(x86_64)
+    _mm256_fmadd_ps(a, b, c)
+    #else
+    c.addingProduct(a, b)
+    #endif
+}
+
 /// a·b + c rounded once per lane, with the standard library's `addingProduct` (on a CPU without
 /// FMA instructions, the C library's correctly rounded software `fmaf`: slow, same bits).
 @_transparent
@@ -182,11 +193,6 @@ public func idwPower2SumsSingleAVX2(
     n: Int, block: Int, qh: UnsafePointer<Float>, ql: UnsafePointer<Float>?, count: Int,
     num: UnsafeMutablePointer<Double>, den: UnsafeMutablePointer<Double>
 ) {
-    #if arch(x86_64)
     idwPower2SumsSingle(xh: xh, xl: xl, e: e, z: z, n: n, block: block, qh: qh, ql: ql, count: count, num: num, den: den,
-                        fma: { _mm256_fmadd_ps($0, $1, $2) })
-    #else
-    idwPower2SumsSingle(xh: xh, xl: xl, e: e, z: z, n: n, block: block, qh: qh, ql: ql, count: count, num: num, den: den,
-                        fma: portableFusedMultiplyAdd8)
-    #endif
+                        fma: avx2FusedMultiplyAdd8)
 }

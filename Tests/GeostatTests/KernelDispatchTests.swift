@@ -10,10 +10,11 @@ struct KernelDispatchTests {
     /// on grids whose rows are not multiples of the lane counts (8 and 16 targets), with rows that
     /// pass through samples (exact hits) and with smoothing. Grids are evaluated row by row through
     /// ``GridInterpolation``, so the kernels run on whole rows.
-    @Test(arguments: [UInt64(7), 8])
+    @Test(arguments: [UInt64(7), 8, 9])
     func kernelSetsGiveIdenticalBits(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
-        let n = [301, 64][Int(seed % 2)]
+        // 700 samples: the float kernel sums far samples by blocks (FarFieldLayout).
+        let n = [301, 64, 700][Int(seed % 3)]
         var x = (0..<n).map { _ in 3_500_000 + rng.nextUniform() * 9_000 }
         var y = (0..<n).map { _ in 4_000_000 + rng.nextUniform() * 7_000 }
         // Two samples on cell centres of the grid below: exact hits inside rows.
@@ -99,6 +100,60 @@ struct KernelDispatchTests {
                                     fma: portableFusedMultiplyAdd8)
             }
             #expect(zip(num, den).flatMap { [$0.bitPattern, $1.bitPattern] } == expected, "\(set)")
+        }
+    }
+
+    /// The far-field kernel lists exactly the samples with fma(a, a, e) < D² (ascending), gives the
+    /// same bits in both compilations, and its series, evaluated across the block, matches the far
+    /// samples' sums computed directly in Double (truncation 1.4e-8, float rounding ~1e-7).
+    @Test func farFieldKernelMatchesDirectSums() throws {
+        var rng = SplitMix64(seed: 31)
+        let n = 603, padded = 608, terms = 9
+        var xh = (0..<n).map { _ in Float(rng.nextUniform() * 40_000 - 20_000) }
+        var xl = xh.map { Float(Double($0) * 2e-8) }
+        var e = (0..<n).map { _ in Float(pow(rng.nextUniform() * 30_000 - 15_000, 2)) }
+        var z = (0..<n).map { _ in Float(rng.nextGaussian()) }
+        // Samples on the row line (e = 0, the series' worst case) at |a| = 5,121, 5,119, 5,200,
+        // 7,000 m and exactly D = 5,120 m from the centre.
+        for i in 0..<5 { e[i] = 0; xh[i] = 1_536 + [5_121, -5_119, 5_200, -7_000, 5_120][i]; xl[i] = 0 }
+        let pad = [Float](repeating: 0, count: padded - n)
+        xh += pad; xl += pad; e += pad; z += pad
+        let c: Float = 1_536, h: Float = 512, d2: Float = 25 * 1_024 * 1_024
+        var results: [([Double], [Int32])] = []
+        for set in KernelSet.allCases where set.isSupported {
+            var moments = [Double](repeating: .nan, count: 2 * terms), near = [Int32](repeating: -1, count: n)
+            let vectors = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 2 * terms)
+            let acc = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: 2 * terms)
+            defer { vectors.deallocate(); acc.deallocate() }
+            let count = set == .avx2
+                ? idwPower2FarFieldSingleAVX2(xh: xh, xl: xl, e: e, z: z, n: n, centre: c, halfWidth: h, nearSquared: d2, terms: terms,
+                                              moments: &moments, near: &near, scratch: vectors, accumulators: acc)
+                : idwPower2FarFieldSingle(xh: xh, xl: xl, e: e, z: z, n: n, centre: c, halfWidth: h, nearSquared: d2, terms: terms,
+                                          moments: &moments, near: &near, scratch: vectors, accumulators: acc,
+                                          fma: portableFusedMultiplyAdd8)
+            results.append((moments, Array(near.prefix(count))))
+        }
+        #expect(results.allSatisfy { $0.0.map(\.bitPattern) == results[0].0.map(\.bitPattern) && $0.1 == results[0].1 })
+        let (moments, near) = results[0]
+        let expectedNear = (0..<n).filter { i in
+            let a = (xh[i] - c) + xl[i]
+            return e[i].addingProduct(a, a) < d2
+        }.map(Int32.init)
+        #expect(near == expectedNear)
+        #expect(near.contains(1) && !near.contains(0) && !near.contains(4), "R < D² near; R > D² and R = D² far")
+        let far = Set(0..<n).subtracting(near.map(Int.init))
+        for t in [-1.0, -0.62, 0, 0.3, 0.999] {
+            let q = Double(c) + t * Double(h)
+            var num = 0.0, den = 0.0, scale = 0.0
+            for i in far {
+                let dx = Double(xh[i]) + Double(xl[i]) - q
+                let w = 1 / (dx * dx + Double(e[i]))
+                num += w * Double(z[i]); den += w; scale += w * abs(Double(z[i]))
+            }
+            var pa = moments[2 * (terms - 1)], pb = moments[2 * terms - 1]
+            for k in stride(from: terms - 2, through: 0, by: -1) { pa = pa * t + moments[2 * k]; pb = pb * t + moments[2 * k + 1] }
+            #expect(abs(pa - num) <= 1e-6 * scale, "t = \(t): Σzw \(pa) vs \(num)")
+            #expect(abs(pb - den) <= 1e-6 * den, "t = \(t): Σw \(pb) vs \(den)")
         }
     }
 
