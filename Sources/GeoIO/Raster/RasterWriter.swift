@@ -152,7 +152,10 @@ public final class RasterWriter {
         }
         let spec = self.spec, path = self.path, staging = stagingPath
         let failure: LibraryError? = withGDALErrors { errs in
-            if !spec.cloudOptimized, let resampling = spec.overviewResampling {
+            // Overviews are built in the (uncompressed) staging file too when it becomes a COG:
+            // the COG driver then copies them (FORCE_USE_EXISTING) instead of computing them
+            // into a temporary compressed file that it reads back.
+            if let resampling = spec.overviewResampling {
                 var levels = RasterWriter.overviewLevels(spec.grid, tile: spec.tileSize)
                 if !levels.isEmpty {
                     // GDALBuildOverviews: CE_None on success.
@@ -172,7 +175,7 @@ public final class RasterWriter {
                 // NUM_THREADS: GDAL compresses tiles on all cores and writes them in order,
                 // so the bytes do not depend on the thread count.
                 var co = ["COMPRESS=\(spec.compression.rawValue)", "BLOCKSIZE=\(spec.tileSize)", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS",
-                          "OVERVIEWS=\(spec.overviewResampling == nil ? "NONE" : "AUTO")"]
+                          "OVERVIEWS=\(spec.overviewResampling == nil ? "NONE" : "FORCE_USE_EXISTING")"]
                 if let r = spec.overviewResampling { co.append("OVERVIEW_RESAMPLING=\(r.rawValue)") }
                 if let l = spec.compressionLevel, spec.compression == .deflate || spec.compression == .zstd { co.append("LEVEL=\(l)") }
                 if spec.compression != .none && spec.colorTable.isEmpty {
