@@ -26,14 +26,27 @@ public struct KDTree: Sendable {
         precondition(x.count < Int(Int32.max))
         var idx = (0..<x.count).map { Int32($0) }
         var ax = [UInt8](repeating: 0, count: x.count)
-        Self.build(&idx, &ax, x, y, 0, x.count)
+        idx.withUnsafeMutableBufferPointer { I in
+            ax.withUnsafeMutableBufferPointer { A in
+                x.withUnsafeBufferPointer { X in
+                    y.withUnsafeBufferPointer { Y in
+                        Self.build(I.baseAddress!, A.baseAddress!, X.baseAddress!, Y.baseAddress!, 0, x.count)
+                    }
+                }
+            }
+        }
         px = idx.map { x[Int($0)] }
         py = idx.map { y[Int($0)] }
         index = idx
         axis = ax
     }
 
-    private static func build(_ idx: inout [Int32], _ ax: inout [UInt8], _ x: [Double], _ y: [Double], _ lo: Int, _ hi: Int) {
+    /// Splits `idx[lo..<hi]` at its median by (coordinate on the wider axis, index) and recurses.
+    /// Each node range is only partitioned around its median (quickselect, O(n) per level); a
+    /// child range of at most `leafSize` points is sorted by the parent's key — the layout a full
+    /// sort of every node range gives, in O(n log n) instead of O(n log² n).
+    private static func build(_ idx: UnsafeMutablePointer<Int32>, _ ax: UnsafeMutablePointer<UInt8>,
+                              _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ lo: Int, _ hi: Int) {
         guard hi - lo > leafSize else { return }
         var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
         for k in lo..<hi {
@@ -42,12 +55,67 @@ public struct KDTree: Sendable {
         }
         let a: UInt8 = (maxX - minX) >= (maxY - minY) ? 0 : 1
         let c = a == 0 ? x : y
-        // Full sort of the node range by (coordinate, index): deterministic and simple (O(n log² n) overall).
-        idx[lo..<hi].sort { (c[Int($0)], $0) < (c[Int($1)], $1) }
         let mid = (lo + hi) >> 1
+        select(idx, c, lo, hi, mid)
         ax[mid] = a
-        build(&idx, &ax, x, y, lo, mid)
-        build(&idx, &ax, x, y, mid + 1, hi)
+        if mid - lo <= leafSize { sortByKey(idx, c, lo, mid) }
+        if hi - (mid + 1) <= leafSize { sortByKey(idx, c, mid + 1, hi) }
+        build(idx, ax, x, y, lo, mid)
+        build(idx, ax, x, y, mid + 1, hi)
+    }
+
+    /// Key order of the build: by coordinate, ties by index (a total order on distinct indices).
+    @inline(__always)
+    private static func less(_ a: Int32, _ b: Int32, _ c: UnsafePointer<Double>) -> Bool {
+        let ca = c[Int(a)], cb = c[Int(b)]
+        return ca < cb || (ca == cb && a < b)
+    }
+
+    /// Reorders `idx[lo..<hi]` so that position `k` holds the element of rank k − lo by key, with
+    /// smaller keys before it and larger after (quickselect with a median-of-three pivot; after
+    /// 2 log₂ n rounds without converging it sorts the remaining range instead).
+    private static func select(_ idx: UnsafeMutablePointer<Int32>, _ c: UnsafePointer<Double>, _ lo: Int, _ hi: Int, _ k: Int) {
+        var l = lo, r = hi - 1
+        var budget = 2 * (Int.bitWidth - (hi - lo).leadingZeroBitCount)
+        while r > l {
+            if budget == 0 { sortByKey(idx, c, l, r + 1); return }
+            budget -= 1
+            // Median of three to idx[r] as the pivot.
+            let m = l + (r - l) / 2
+            if less(idx[m], idx[l], c) { swap(idx, m, l) }
+            if less(idx[r], idx[l], c) { swap(idx, r, l) }
+            if less(idx[m], idx[r], c) { swap(idx, m, r) }
+            let pivot = idx[r]
+            var store = l
+            for t in l..<r where less(idx[t], pivot, c) {
+                swap(idx, t, store); store += 1
+            }
+            swap(idx, store, r)
+            if store == k { return }
+            if k < store { r = store - 1 } else { l = store + 1 }
+        }
+    }
+
+    /// Sorts `idx[lo..<hi]` by key (insertion sort; used on ranges of at most `leafSize` points
+    /// and as the rare fallback of `select`).
+    private static func sortByKey(_ idx: UnsafeMutablePointer<Int32>, _ c: UnsafePointer<Double>, _ lo: Int, _ hi: Int) {
+        guard hi - lo > 1 else { return }
+        if hi - lo > 64 {
+            var range = UnsafeMutableBufferPointer(start: idx + lo, count: hi - lo)
+            range.sort { less($0, $1, c) }
+            return
+        }
+        for t in (lo + 1)..<hi {
+            let v = idx[t]
+            var u = t
+            while u > lo && less(v, idx[u - 1], c) { idx[u] = idx[u - 1]; u -= 1 }
+            idx[u] = v
+        }
+    }
+
+    @inline(__always)
+    private static func swap(_ idx: UnsafeMutablePointer<Int32>, _ a: Int, _ b: Int) {
+        let t = idx[a]; idx[a] = idx[b]; idx[b] = t
     }
 
     /// A reusable result buffer: after a query, `count` neighbours sorted by

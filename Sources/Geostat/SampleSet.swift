@@ -91,25 +91,59 @@ public struct SampleSet: Sendable, Hashable {
     ///
     /// - Returns: the merged set (original order, merged samples at their first index) and the groups.
     public func mergingDuplicates(tolerance: Double = 0) -> (samples: SampleSet, merged: [MergedGroup]) {
-        let tree = KDTree(x: x, y: y)
-        var taken = [Bool](repeating: false, count: count)
+        let groups = tolerance > 0 ? groupsWithin(tolerance) : groupsOfIdentical()
+        guard !groups.isEmpty else { return (self, []) }
+        var members: [Int: [Int]] = [:]
+        var skip = [Bool](repeating: false, count: count)
+        for g in groups {
+            members[g[0]] = g
+            for j in g.dropFirst() { skip[j] = true }
+        }
         var keep: [Int] = []
         var newValues: [Double] = []
-        var groups: [MergedGroup] = []
-        for i in 0..<count where !taken[i] {
-            let near = tree.within(x: x[i], y: y[i], radius: max(tolerance, 0)).filter { !taken[$0] }
-            for j in near { taken[j] = true }
+        var merged: [MergedGroup] = []
+        for i in 0..<count where !skip[i] {
             keep.append(i)
-            if near.count > 1 {
+            if let near = members[i] {
                 let m = near.reduce(0.0) { $0 + values[$1] } / Double(near.count)
                 newValues.append(m)
-                groups.append(MergedGroup(indices: near, ids: near.map { id($0) }, meanValue: m))
+                merged.append(MergedGroup(indices: near, ids: near.map { id($0) }, meanValue: m))
             } else {
                 newValues.append(values[i])
             }
         }
         var s = subset(keep)
         s.values = newValues
-        return (s, groups)
+        return (s, merged)
+    }
+
+    /// Groups of two or more samples within `tolerance` (> 0), formed greedily in index order;
+    /// members ascending, the first being the group's smallest index.
+    private func groupsWithin(_ tolerance: Double) -> [[Int]] {
+        let tree = KDTree(x: x, y: y)
+        var taken = [Bool](repeating: false, count: count)
+        var groups: [[Int]] = []
+        for i in 0..<count where !taken[i] {
+            let near = tree.within(x: x[i], y: y[i], radius: tolerance).filter { !taken[$0] }
+            for j in near { taken[j] = true }
+            if near.count > 1 { groups.append(near) }
+        }
+        return groups
+    }
+
+    /// Groups of samples at identical coordinates (the classes the greedy search finds with
+    /// tolerance 0), by sorting (x, y, index) instead of a tree search per sample: cross-validation
+    /// merges once per fold. Members ascending.
+    private func groupsOfIdentical() -> [[Int]] {
+        let order = (0..<count).sorted { (x[$0], y[$0], $0) < (x[$1], y[$1], $1) }
+        var groups: [[Int]] = []
+        var a = 0
+        while a < order.count {
+            var b = a + 1
+            while b < order.count && x[order[b]] == x[order[a]] && y[order[b]] == y[order[a]] { b += 1 }
+            if b - a > 1 { groups.append(Array(order[a..<b])) }
+            a = b
+        }
+        return groups
     }
 }

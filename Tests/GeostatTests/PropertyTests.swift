@@ -36,6 +36,36 @@ struct PropertyTests {
         #expect(within == expected)
     }
 
+    /// The quickselect build lays the tree out exactly as sorting every node range by
+    /// (coordinate, index) does (the reference below): same permutation, same split axes — on a
+    /// tie-heavy lattice, on sorted input and on uniform random points.
+    @Test(arguments: [UInt64(4), 5, 6])
+    func kdTreeBuildEqualsFullSortBuild(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let n = [1_000, 2_005, 77][Int(seed % 3)]
+        let x: [Double], y: [Double]
+        switch seed % 3 {
+        case 0: x = (0..<n).map { Double($0 % 9) }; y = (0..<n).map { Double($0 / 9) }  // sorted, ties in x
+        case 1: x = (0..<n).map { _ in rng.nextUniform() * 5_000 }; y = (0..<n).map { _ in rng.nextUniform() * 3_000 }
+        default: x = (0..<n).map { _ in Double(rng.nextInt(below: 6)) }; y = (0..<n).map { _ in Double(rng.nextInt(below: 4)) }
+        }
+        var idx = (0..<n).map { Int32($0) }, ax = [UInt8](repeating: 0, count: n)
+        func reference(_ lo: Int, _ hi: Int) {
+            guard hi - lo > KDTree.leafSize else { return }
+            let sx = idx[lo..<hi].map { x[Int($0)] }, sy = idx[lo..<hi].map { y[Int($0)] }
+            let a: UInt8 = (sx.max()! - sx.min()!) >= (sy.max()! - sy.min()!) ? 0 : 1
+            let c = a == 0 ? x : y
+            idx[lo..<hi].sort { (c[Int($0)], $0) < (c[Int($1)], $1) }
+            let mid = (lo + hi) >> 1
+            ax[mid] = a
+            reference(lo, mid); reference(mid + 1, hi)
+        }
+        reference(0, n)
+        let tree = KDTree(x: x, y: y)
+        #expect(tree.index == idx)
+        #expect(tree.axis == ax)
+    }
+
     /// The row search (segments + candidate lists + reuse of the previous set) gives exactly the
     /// tree's k nearest (ties by index), including on a lattice full of equidistant samples.
     @Test(arguments: [UInt64(1), 2])
@@ -333,6 +363,22 @@ struct PropertyTests {
         #expect(ok.predict(at: Coordinate(x: 50, y: 20)).variance.isFinite)
         let lok = try ok.refitted(to: s).predict(at: [Coordinate(x: 150, y: 150)])
         #expect(lok[0].prediction.isFinite)
+    }
+
+    /// Merging identical coordinates (tolerance 0, by sorting) gives the groups, order and means of
+    /// the tree search (used for tolerance > 0; here 1e-6 on a unit lattice: the same classes).
+    @Test func mergingIdenticalEqualsTreeSearch() throws {
+        var rng = SplitMix64(seed: 88)
+        let n = 500
+        let x = (0..<n).map { _ in Double(rng.nextInt(below: 12)) }, y = (0..<n).map { _ in Double(rng.nextInt(below: 15)) }
+        let s = try SampleSet(x: x, y: y, values: (0..<n).map { _ in rng.nextGaussian() }, ids: (0..<n).map { "s\($0)" })
+        let (a, ga) = s.mergingDuplicates()
+        let (b, gb) = s.mergingDuplicates(tolerance: 1e-6)
+        #expect(ga == gb && !ga.isEmpty && ga.contains { $0.indices.count >= 3 })
+        #expect(a.x == b.x && a.y == b.y && a.ids == b.ids)
+        #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern))
+        let distinct = try SampleSet(x: [1, 2, 3], y: [1, 1, 1], values: [4, 5, 6])
+        #expect(distinct.mergingDuplicates().merged.isEmpty && distinct.mergingDuplicates().samples.count == 3)
     }
 
     @Test func kFoldIsSeededAndBalanced() throws {
