@@ -183,3 +183,31 @@ struct WriteTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/bad.tif"))
     }
 }
+
+@Suite("Map pictures")
+struct RenderingTests {
+    /// A colour-relief PNG is `width` wide with the raster's aspect, coloured by value (exact at
+    /// the stops), and transparent where every cell is nodata.
+    @Test func colourReliefPNG() throws {
+        let g = try GridSpec(minX: 0, maxY: 1_000, cellWidth: 10, cellHeight: 10, columns: 400, rows: 200)
+        let path = Fixture.scratch() + "/relief.tif"
+        let spec = RasterSpec(grid: g, pixelType: .float32, crs: nil, nodata: -9999, cloudOptimized: true, overviewResampling: .average)
+        let w = try RasterWriter(path: path, spec: spec)
+        // Left half 0, right half 10; the top-right quarter of the right half nodata.
+        try w.write(rows: (0..<g.cellCount).map { i -> Float in
+            let c = i % 400, r = i / 400
+            return c < 200 ? 0 : (r < 100 && c >= 300 ? -9999 : 10)
+        })
+        try w.close()
+        let png = try RasterRendering.colourReliefPNG(try RasterDataset(path: path),
+                                                      stops: [.init(0, RGBA(255, 0, 0)), .init(10, RGBA(0, 0, 255))], width: 80)
+        let out = Fixture.scratch() + "/relief.png"
+        try png.write(to: URL(fileURLWithPath: out))
+        let r = try RasterDataset(path: out)
+        #expect(r.columns == 80 && r.rows == 40 && r.bandCount == 4)
+        func pixel(_ c: Int, _ row: Int) throws -> [Double] { try (1...4).map { try r.band($0).read(column: c, row: row, columns: 1, rows: 1)[0] } }
+        #expect(try pixel(10, 30) == [255, 0, 0, 255])
+        #expect(try pixel(50, 30) == [0, 0, 255, 255])
+        #expect(try pixel(70, 5)[3] == 0)
+    }
+}

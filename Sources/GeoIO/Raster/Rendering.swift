@@ -66,6 +66,16 @@ public enum RasterRendering {
         let bytes = Array((text.joined(separator: "\n") + "\n").utf8)
         let relief = "/vsimem/soilmap-relief-\(UUID().uuidString).tif"
         let path = raster.path
+        // Shrink first (averages of the valid cells, from the file's overviews where it has
+        // them), then colour the map-sized raster: colouring every full-resolution cell and
+        // shrinking the colours cost 10 × more and mixes colours rather than values.
+        let h = max(1, Int((Double(raster.rows) * Double(width) / Double(raster.columns)).rounded()))
+        let small = "/vsimem/soilmap-small-\(UUID().uuidString).tif"
+        try translate(raster.handle, to: small, args: ["-of", "GTiff", "-outsize", "\(width)", "\(h)", "-r", "average"], path: path)
+        defer { VSIUnlink(small) }
+        let smallDS: GDALDatasetH? = withGDALErrors { _ in GDALOpenEx(small, UInt32(GDAL_OF_RASTER), nil, nil, nil) }
+        guard let smallDS else { throw LibraryError(.gdal, function: "GDALOpenEx", path: small, messages: []) }
+        defer { GDALClose(smallDS) }
         let failure: LibraryError? = withGDALErrors { errs in
             // VSIFileFromMemBuffer: NULL on failure; bTakeOwnership = FALSE so we keep `bytes` alive below.
             let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
@@ -83,7 +93,7 @@ public enum RasterRendering {
             defer { GDALDEMProcessingOptionsFree(opts) }
             var usage: Int32 = 0
             // GDALDEMProcessing: NULL on failure.
-            guard let out = GDALDEMProcessing(relief, raster.handle, "color-relief", colourFile, opts, &usage) else {
+            guard let out = GDALDEMProcessing(relief, smallDS, "color-relief", colourFile, opts, &usage) else {
                 return LibraryError(.gdal, function: "GDALDEMProcessing", path: path, messages: errs.all)
             }
             GDALClose(out)
@@ -95,8 +105,7 @@ public enum RasterRendering {
         guard let reliefDS else { throw LibraryError(.gdal, function: "GDALOpenEx", path: relief, messages: []) }
         defer { GDALClose(reliefDS) }
         let name = counterName("relief")
-        let h = max(1, Int((Double(raster.rows) * Double(width) / Double(raster.columns)).rounded()))
-        try translate(reliefDS, to: name, args: ["-of", "PNG", "-outsize", "\(width)", "\(h)", "-r", "average"], path: path)
+        try translate(reliefDS, to: name, args: ["-of", "PNG"], path: path)
         guard let d = takeMemFile(name) else {
             throw LibraryError(.gdal, function: "VSIGetMemFileBuffer", path: path, messages: ["no PNG was produced"])
         }
