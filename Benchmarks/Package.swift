@@ -37,6 +37,7 @@ let package = Package(
             name: "ZonalBenchmarks",
             dependencies: [
                 .product(name: "Zonal", package: "SoilMap"),
+                .product(name: "Geostat", package: "SoilMap"),  // SplitMix64 for the generated parcels
                 .product(name: "GeoTypes", package: "SoilMap"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
