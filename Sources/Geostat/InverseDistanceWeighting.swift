@@ -49,8 +49,9 @@ public enum IDWPrecision: String, Sendable, Hashable, CaseIterable {
 ///   Exact sample hits (d² < 1e-13, decided in Double) return zᵢ exactly, the first by index, as
 ///   the double kernel. Deterministic: every cell does the same float operations in the same
 ///   order whatever its position in a row or grid, so grids are bit-identical for any thread
-///   count, block size or grid window (tile), and equal ``PointInterpolator/predict(at:)`` at
-///   the cell centre.
+///   count or block size, a window of a grid (a tile) gets the bits of the same cells in the
+///   whole grid (when its cell centres are the same numbers), and every cell equals
+///   ``PointInterpolator/predict(at:)`` at its centre.
 ///
 /// - Units: `power` and `smoothing` as gdal_grid (`smoothing` in CRS units); the prediction
 ///   has the units of the values.
@@ -204,7 +205,7 @@ public struct InverseDistanceWeighting: PointInterpolator {
             let m = max(n, 1)
             near = .allocate(capacity: m)
             xh = .allocate(capacity: m); xl = .allocate(capacity: m); e = .allocate(capacity: m); z = .allocate(capacity: m)
-            vectors = .allocate(capacity: 48)
+            vectors = .allocate(capacity: 2 * terms)
             accumulators = .allocate(capacity: 2 * terms)
             moments = .allocate(capacity: 2 * terms)
         }

@@ -77,9 +77,11 @@ struct FarFieldLayout: Sendable {
         let area = (x1 - x0) * (y1 - y0)
         guard area > 0, area.isFinite else { return nil }
         let w = Foundation.exp2((Foundation.log2(area / Double(n)) / 2).rounded())
-        guard w.isNormal, Float(25 * w * w).isFinite else { return nil }
+        // Coordinates so small or large that h, D² or 1/D² leave the normal Float range: no blocks.
+        let d2 = Float(25 * w * w)
+        guard w.isNormal, Float(w / 2).isNormal, d2.isNormal, (1 / d2).isNormal else { return nil }
         width = w; halfWidth = w / 2
-        nearSquared = Float(25 * w * w)
+        nearSquared = d2
     }
 
     /// n rounded up to a multiple of 8.

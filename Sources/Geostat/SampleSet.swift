@@ -131,9 +131,10 @@ public struct SampleSet: Sendable, Hashable {
         return groups
     }
 
-    /// Groups of samples at identical coordinates (the classes the greedy search finds with
-    /// tolerance 0), by sorting (x, y, index) instead of a tree search per sample: cross-validation
-    /// merges once per fold. Members ascending.
+    /// Groups of samples at identical coordinates (x == x′ and y == y′, so 0 and −0 match), by
+    /// sorting (x, y, index) instead of a tree search per sample: cross-validation merges once
+    /// per fold. Members ascending. (A radius-0 tree search would also join points whose squared
+    /// separation underflows to 0, closer than 1e-162 units.)
     private func groupsOfIdentical() -> [[Int]] {
         let order = (0..<count).sorted { (x[$0], y[$0], $0) < (x[$1], y[$1], $1) }
         var groups: [[Int]] = []

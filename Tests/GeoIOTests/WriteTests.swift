@@ -187,20 +187,25 @@ struct WriteTests {
 @Suite("Map pictures")
 struct RenderingTests {
     /// A colour-relief PNG is `width` wide with the raster's aspect, coloured by value (exact at
-    /// the stops), and transparent where every cell is nodata.
+    /// the stops), transparent where every cell is nodata, and opaque in the value's colour where
+    /// a map pixel holds some valid cells (values are averaged, then coloured). The raster is
+    /// large enough to have overviews, which the shrinking reads.
     @Test func colourReliefPNG() throws {
-        let g = try GridSpec(minX: 0, maxY: 1_000, cellWidth: 10, cellHeight: 10, columns: 400, rows: 200)
+        let g = try GridSpec(minX: 0, maxY: 8_000, cellWidth: 10, cellHeight: 10, columns: 1_600, rows: 800)
         let path = Fixture.scratch() + "/relief.tif"
-        let spec = RasterSpec(grid: g, pixelType: .float32, crs: nil, nodata: -9999, cloudOptimized: true, overviewResampling: .average)
+        let spec = RasterSpec(grid: g, pixelType: .float32, crs: nil, nodata: -9999, tileSize: 256, cloudOptimized: true,
+                              overviewResampling: .average)
         let w = try RasterWriter(path: path, spec: spec)
-        // Left half 0, right half 10; the top-right quarter of the right half nodata.
+        // Left half 0, right half 10; nodata in the top half from column 1,208 on (map pixel 60,
+        // columns 1,200 ..< 1,220, holds 8 valid columns and 12 nodata ones).
         try w.write(rows: (0..<g.cellCount).map { i -> Float in
-            let c = i % 400, r = i / 400
-            return c < 200 ? 0 : (r < 100 && c >= 300 ? -9999 : 10)
+            let c = i % 1_600, r = i / 1_600
+            return c < 800 ? 0 : (r < 400 && c >= 1_208 ? -9999 : 10)
         })
         try w.close()
-        let png = try RasterRendering.colourReliefPNG(try RasterDataset(path: path),
-                                                      stops: [.init(0, RGBA(255, 0, 0)), .init(10, RGBA(0, 0, 255))], width: 80)
+        let source = try RasterDataset(path: path)
+        #expect(try source.band(1).overviewCount >= 2)
+        let png = try RasterRendering.colourReliefPNG(source, stops: [.init(0, RGBA(255, 0, 0)), .init(10, RGBA(0, 0, 255))], width: 80)
         let out = Fixture.scratch() + "/relief.png"
         try png.write(to: URL(fileURLWithPath: out))
         let r = try RasterDataset(path: out)
@@ -209,5 +214,6 @@ struct RenderingTests {
         #expect(try pixel(10, 30) == [255, 0, 0, 255])
         #expect(try pixel(50, 30) == [0, 0, 255, 255])
         #expect(try pixel(70, 5)[3] == 0)
+        #expect(try pixel(60, 5) == [0, 0, 255, 255])
     }
 }

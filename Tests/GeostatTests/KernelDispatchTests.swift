@@ -157,6 +157,30 @@ struct KernelDispatchTests {
         }
     }
 
+    /// One far sample in the series' worst place — on the row line (e = 0) exactly at D, the
+    /// target at the block's edge (|t| = 1, ρ = 0.1) — against the exact weight: the truncation
+    /// bound (1.36e-8) plus a few float roundings.
+    @Test(arguments: [Float(1), -1])
+    func farFieldSeriesAtItsWorstCase(side: Float) {
+        let terms = 9, c: Float = 0, h: Float = 512, d2: Float = 25 * 1_024 * 1_024
+        let xh = [side * 5_120] + [Float](repeating: 0, count: 7), zero = [Float](repeating: 0, count: 8)
+        let z = [Float(1)] + [Float](repeating: 0, count: 7)
+        var moments = [Double](repeating: .nan, count: 2 * terms), near = [Int32](repeating: -1, count: 1)
+        let vectors = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 2 * terms)
+        let acc = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: 2 * terms)
+        defer { vectors.deallocate(); acc.deallocate() }
+        let count = idwPower2FarFieldSingle(xh: xh, xl: zero, e: zero, z: z, n: 1, centre: c, halfWidth: h, nearSquared: d2,
+                                            terms: terms, moments: &moments, near: &near, scratch: vectors, accumulators: acc,
+                                            fma: portableFusedMultiplyAdd8)
+        #expect(count == 0)
+        for t in [1.0, -1.0, 0.5, 0] {
+            let exact = 1 / pow(Double(side) * 5_120 - t * 512, 2)
+            var pb = moments[2 * terms - 1]
+            for k in stride(from: terms - 2, through: 0, by: -1) { pb = pb * t + moments[2 * k + 1] }
+            #expect(abs(pb - exact) <= 1e-7 * exact, "t = \(t): \(pb) vs \(exact), rel \(abs(pb - exact) / exact)")
+        }
+    }
+
     /// The float kernel's short form for exact targets (ql = nil) gives the bits of the general form
     /// with qₗ = 0, in both compilations; and grid rows at a round cell size take it (x₀ is rounded).
     @Test func singleKernelExactTargetFormHasTheSameBits() throws {

@@ -379,6 +379,12 @@ struct PropertyTests {
         #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern))
         let distinct = try SampleSet(x: [1, 2, 3], y: [1, 1, 1], values: [4, 5, 6])
         #expect(distinct.mergingDuplicates().merged.isEmpty && distinct.mergingDuplicates().samples.count == 3)
+        let one = try SampleSet(x: [7], y: [8], values: [9])
+        #expect(one.mergingDuplicates().merged.isEmpty && one.mergingDuplicates().samples.count == 1)
+        // 0 and −0 are the same coordinate for both searches.
+        let signed = try SampleSet(x: [0, -0.0, 1], y: [2, 2, 2], values: [1, 3, 5])
+        #expect(signed.mergingDuplicates().merged.map(\.indices) == [[0, 1]])
+        #expect(signed.mergingDuplicates(tolerance: 1e-9).merged.map(\.indices) == [[0, 1]])
     }
 
     @Test func kFoldIsSeededAndBalanced() throws {

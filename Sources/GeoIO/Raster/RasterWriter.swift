@@ -5,8 +5,9 @@ import Foundation
 ///
 /// Rows must be written top to bottom, each exactly once. Pixels go straight into a
 /// tiled, compressed GeoTIFF, so a raster larger than memory is never held whole. For
-/// a COG, that GeoTIFF is a temporary file next to the output, copied at ``close()``
-/// through GDAL's COG driver (which builds the overviews) and then removed.
+/// a COG, that GeoTIFF is a temporary file next to the output that gets the overviews
+/// (`GDALBuildOverviews`: each level ⌈size / factor⌉) at ``close()``, is copied through GDAL's
+/// COG driver with them, and is then removed.
 ///
 /// - Important: not thread safe; feed it from one thread (the merge step).
 public final class RasterWriter {
@@ -161,7 +162,11 @@ public final class RasterWriter {
                     // GDALBuildOverviews: CE_None on success.
                     let err = GDALBuildOverviews(ds, resampling.rawValue, Int32(levels.count), &levels, 0, nil, nil, nil)
                     if err != CE_None {
+                        // No file is left looking complete: the staging file (the output itself
+                        // when it is not a COG) goes.
                         GDALClose(ds)
+                        VSIUnlink(staging)
+                        VSIUnlink(staging + ".aux.xml")
                         return LibraryError(.gdal, function: "GDALBuildOverviews", path: path, messages: errs.all)
                     }
                 }

@@ -66,13 +66,14 @@ public enum RasterRendering {
         let bytes = Array((text.joined(separator: "\n") + "\n").utf8)
         let relief = "/vsimem/soilmap-relief-\(UUID().uuidString).tif"
         let path = raster.path
-        // Shrink first (averages of the valid cells, from the file's overviews where it has
-        // them), then colour the map-sized raster: colouring every full-resolution cell and
-        // shrinking the colours cost 10 × more and mixes colours rather than values.
+        // Shrink first (averages of the valid cells, read from the file's overviews where it
+        // has them — SoilMap's surfaces have average overviews), then colour the map-sized
+        // raster: colouring every full-resolution cell and shrinking the colours cost 10 × more
+        // and mixes colours rather than values.
         let h = max(1, Int((Double(raster.rows) * Double(width) / Double(raster.columns)).rounded()))
         let small = "/vsimem/soilmap-small-\(UUID().uuidString).tif"
-        try translate(raster.handle, to: small, args: ["-of", "GTiff", "-outsize", "\(width)", "\(h)", "-r", "average"], path: path)
         defer { VSIUnlink(small) }
+        try translate(raster.handle, to: small, args: ["-of", "GTiff", "-outsize", "\(width)", "\(h)", "-r", "average"], path: path)
         let smallDS: GDALDatasetH? = withGDALErrors { _ in GDALOpenEx(small, UInt32(GDAL_OF_RASTER), nil, nil, nil) }
         guard let smallDS else { throw LibraryError(.gdal, function: "GDALOpenEx", path: small, messages: []) }
         defer { GDALClose(smallDS) }
@@ -99,8 +100,8 @@ public enum RasterRendering {
             GDALClose(out)
             return nil
         }
-        if let failure { throw failure }
         defer { VSIUnlink(relief) }
+        if let failure { throw failure }
         let reliefDS: GDALDatasetH? = withGDALErrors { _ in GDALOpenEx(relief, UInt32(GDAL_OF_RASTER), nil, nil, nil) }
         guard let reliefDS else { throw LibraryError(.gdal, function: "GDALOpenEx", path: relief, messages: []) }
         defer { GDALClose(reliefDS) }
