@@ -157,7 +157,7 @@ public struct InverseDistanceWeighting: PointInterpolator {
         private(set) var qh: UnsafeMutablePointer<Float>, ql: UnsafeMutablePointer<Float>
 
         /// Scratch of the far-field blocks (float32 kernel), made on first use.
-        private var far: FarFieldScratch?
+        private(set) lazy var far = FarFieldScratch(samples: samples, terms: FarFieldLayout.terms)
 
         init(samples n: Int) {
             samples = n
@@ -166,13 +166,6 @@ public struct InverseDistanceWeighting: PointInterpolator {
             let padded = max(FarFieldLayout.paddedCount(n), 1)
             ef = .allocate(capacity: padded); ef.initialize(repeating: 0, count: padded)
             num = .allocate(capacity: 1); den = .allocate(capacity: 1); qh = .allocate(capacity: 1); ql = .allocate(capacity: 1)
-        }
-
-        func farScratch(terms: Int) -> FarFieldScratch {
-            if let far, far.terms == terms { return far }
-            let f = FarFieldScratch(samples: samples, terms: terms)
-            far = f
-            return f
         }
 
         /// Room for `count` targets.
@@ -193,7 +186,6 @@ public struct InverseDistanceWeighting: PointInterpolator {
     /// Scratch of ``singleSumsByBlock``: the near samples' indices and data, the kernel's vectors
     /// and accumulators, the moments.
     final class FarFieldScratch {
-        let terms: Int
         let near: UnsafeMutablePointer<Int32>
         let xh: UnsafeMutablePointer<Float>, xl: UnsafeMutablePointer<Float>, e: UnsafeMutablePointer<Float>, z: UnsafeMutablePointer<Float>
         let vectors: UnsafeMutablePointer<SIMD8<Float>>
@@ -201,7 +193,6 @@ public struct InverseDistanceWeighting: PointInterpolator {
         let moments: UnsafeMutablePointer<Double>
 
         init(samples n: Int, terms: Int) {
-            self.terms = terms
             let m = max(n, 1)
             near = .allocate(capacity: m)
             xh = .allocate(capacity: m); xl = .allocate(capacity: m); e = .allocate(capacity: m); z = .allocate(capacity: m)

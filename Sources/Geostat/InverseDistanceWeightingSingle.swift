@@ -41,7 +41,7 @@ struct SingleData: Sendable {
         zMid = zMin + (zMax - zMin) / 2
         let m = zMid
         zc = values.map { Float($0 - m) } + pad
-        farField = FarFieldLayout(x: x, y: y)
+        farField = FarFieldLayout(count: x.count, width: hi - lo, height: y.max()! - y.min()!)
     }
 
     @inline(__always)
@@ -71,11 +71,11 @@ struct FarFieldLayout: Sendable {
     /// are spread evenly; with fewer samples in all, direct sums are as fast).
     static var minSamples: Int { 512 }
 
-    init?(x: [Double], y: [Double]) {
-        let n = x.count
-        guard n >= Self.minSamples, let x0 = x.min(), let x1 = x.max(), let y0 = y.min(), let y1 = y.max() else { return nil }
-        let area = (x1 - x0) * (y1 - y0)
-        guard area > 0, area.isFinite else { return nil }
+    /// The layout for `n` samples spread over a bounding box `width` × `height` (CRS units); nil
+    /// when there are too few samples or the box has no area.
+    init?(count n: Int, width boxWidth: Double, height boxHeight: Double) {
+        let area = boxWidth * boxHeight
+        guard n >= Self.minSamples, area > 0, area.isFinite else { return nil }
         let w = Foundation.exp2((Foundation.log2(area / Double(n)) / 2).rounded())
         // Coordinates so small or large that h, D² or 1/D² leave the normal Float range: no blocks.
         let d2 = Float(25 * w * w)
@@ -186,7 +186,7 @@ extension InverseDistanceWeighting {
                                   b: GlobalRowBuffers, kernels: KernelSet) {
         let count = xs.count
         let terms = FarFieldLayout.terms
-        let f = b.farScratch(terms: terms)
+        let f = b.far
         // W and h are powers of two: multiplying by their reciprocals is dividing, exactly.
         let perWidth = 1 / ff.width, perHalf = 1 / ff.halfWidth
         let block = { (j: Int) in ((xs[j] - sd.x0) * perWidth).rounded(.down) }

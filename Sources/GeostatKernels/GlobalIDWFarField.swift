@@ -89,35 +89,24 @@ public func idwPower2FarFieldSingle(
         let end = Swift.min(i + 64, n)
         while i < end {
             // Two vectors at a time (their recurrences interleave); the sums take vector o's
-            // terms before vector o + 8's, as one vector at a time does.
+            // terms before vector o + 8's, as one vector at a time does. A chunk's odd last
+            // vector is paired with zeros, which change no sum (fma(0, p, s) = s: the sums start
+            // at +0 and never become −0).
             let (g0, gz0, gq0, b0) = prepare(i)
-            if i + 8 < end {
-                let (g1, gz1, gq1, b1) = prepare(i + 8)
-                sums[0] = (sums[0] + gz0) + gz1; sums[1] = (sums[1] + g0) + g1
-                sums[2] = fma(gz1, b1, fma(gz0, b0, sums[2])); sums[3] = fma(g1, b1, fma(g0, b0, sums[3]))
-                var pp0 = V(repeating: 1), pc0 = b0, pp1 = pp0, pc1 = b1
-                var k = 2
-                while k < terms {
-                    let p0 = fma(b0, pc0, gq0 * pp0), p1 = fma(b1, pc1, gq1 * pp1)
-                    pp0 = pc0; pc0 = p0; pp1 = pc1; pc1 = p1
-                    sums[2 * k] = fma(gz1, p1, fma(gz0, p0, sums[2 * k]))
-                    sums[2 * k + 1] = fma(g1, p1, fma(g0, p0, sums[2 * k + 1]))
-                    k += 1
-                }
-                i += 16
-            } else {
-                sums[0] += gz0; sums[1] += g0
-                sums[2] = fma(gz0, b0, sums[2]); sums[3] = fma(g0, b0, sums[3])
-                var pp0 = V(repeating: 1), pc0 = b0
-                var k = 2
-                while k < terms {
-                    let p0 = fma(b0, pc0, gq0 * pp0)
-                    pp0 = pc0; pc0 = p0
-                    sums[2 * k] = fma(gz0, p0, sums[2 * k]); sums[2 * k + 1] = fma(g0, p0, sums[2 * k + 1])
-                    k += 1
-                }
-                i += 8
+            let zero = V(repeating: 0)
+            let (g1, gz1, gq1, b1) = i + 8 < end ? prepare(i + 8) : (zero, zero, zero, zero)
+            sums[0] = (sums[0] + gz0) + gz1; sums[1] = (sums[1] + g0) + g1
+            sums[2] = fma(gz1, b1, fma(gz0, b0, sums[2])); sums[3] = fma(g1, b1, fma(g0, b0, sums[3]))
+            var pp0 = V(repeating: 1), pc0 = b0, pp1 = pp0, pc1 = b1
+            var k = 2
+            while k < terms {
+                let p0 = fma(b0, pc0, gq0 * pp0), p1 = fma(b1, pc1, gq1 * pp1)
+                pp0 = pc0; pc0 = p0; pp1 = pc1; pc1 = p1
+                sums[2 * k] = fma(gz1, p1, fma(gz0, p0, sums[2 * k]))
+                sums[2 * k + 1] = fma(g1, p1, fma(g0, p0, sums[2 * k + 1]))
+                k += 1
             }
+            i = Swift.min(i + 16, end)
         }
         for k in 0..<(2 * terms) { acc[k] += SIMD8<Double>(sums[k]) }
     }
