@@ -89,11 +89,9 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     guard working.isProjected else {
         throw InputError(.invalidArgument, path: project.file, "grid.crs \(working.shortName) is not projected; interpolation needs distances in metres")
     }
-    let toWorking = working.isEquivalent(to: parcelCRS) ? nil : try Transformer(from: parcelCRS, to: working)
     // The parcels in the working CRS, transformed once (grid extent here, study-area mask below).
-    let parcelGeometries = try toWorking.map { t in try parcels.items.map { try t.transform($0.geometry) } }
-        ?? parcels.items.map(\.geometry)
-    let parcelExtent = toWorking == nil ? parcelExtent0 : Extent(enclosing: parcelGeometries.flatMap(\.allCoordinates))!
+    let parcelGeometries = try parcels.geometries(in: working)
+    let parcelExtent = working.isEquivalent(to: parcelCRS) ? parcelExtent0 : Extent(enclosing: parcelGeometries.flatMap(\.allCoordinates))!
     let samplesPath = project.resolve(project.samples.path)
     let reader = SampleReader(path: samplesPath, layer: project.samples.layer, xField: project.samples.x, yField: project.samples.y,
                               sourceCRS: try project.samples.crs.map(CRS.init), idField: project.samples.id, allowUnknownCRS: false)
