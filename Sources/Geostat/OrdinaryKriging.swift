@@ -402,6 +402,12 @@ final class FactorCache {
 ///   cache (`FactorCache`) so the next row reuses those of the row above. The factor depends only
 ///   on the set, so results are bit-identical with or without reuse. Small local systems (k ≤ 64)
 ///   are solved with the explicit inverse W = L⁻¹ (a few ulps from forward substitution).
+/// - Neighbour selection: the k nearest samples within the radius. Where the k-th and the next
+///   squared distances are equal as C floats (ties on a regular sampling grid; near-ties within
+///   ~6e-8 relative), the k are those gstat's quadtree search takes (``GstatNeighbourOrder``), so
+///   results equal gstat's `krige(..., nmax = k)` there too; with anisotropy the search runs in
+///   the rescaled space and ties go to the smaller sample index (gstat selects by plain Euclidean
+///   distance, so anisotropic local results may differ from gstat's).
 /// - Units: prediction in value units, variance in squared value units; coordinates in CRS units.
 /// - Assumptions: a bounded (sill) variogram model; coincident samples are merged at initialisation
 ///   (mean value, see ``mergedDuplicates``) because they make C singular.
@@ -420,6 +426,8 @@ public struct OrdinaryKriging: PointInterpolator {
     public let mergedDuplicates: [SampleSet.MergedGroup]
     let points: TransformedPoints
     let tree: KDTree?
+    /// gstat's neighbour order, consulted on near-ties (local, isotropic neighbourhoods).
+    let searchOrder: GstatNeighbourOrder?
     let isGlobal: Bool
     let globalFactor: KrigingFactor?
     let sill: Double
@@ -449,6 +457,7 @@ public struct OrdinaryKriging: PointInterpolator {
         isGlobal = global
         if global {
             tree = nil
+            searchOrder = nil
             var f = KrigingFactor(capacity: merged.count, local: false)
             let ok = pts.x.withUnsafeBufferPointer { X in
                 pts.y.withUnsafeBufferPointer { Y in
@@ -461,6 +470,7 @@ public struct OrdinaryKriging: PointInterpolator {
             globalFactor = f
         } else {
             tree = KDTree(x: pts.x, y: pts.y)
+            searchOrder = model.anisotropy == nil ? GstatNeighbourOrder(x: merged.x, y: merged.y) : nil
             globalFactor = nil
         }
     }
@@ -493,7 +503,7 @@ public struct OrdinaryKriging: PointInterpolator {
         let k = isGlobal ? 0 : min(neighbourhood.maxPoints ?? samples.count, samples.count)
         return Workspace(neighbours: KDTree.Neighbours(capacity: k), key: [Int32](repeating: -1, count: max(k, 1)),
                          factor: KrigingFactor(capacity: k, local: true), c: [Double](repeating: 0, count: isGlobal ? samples.count : max(k, 4)),
-                         row: RowNeighbours(k: k, radius: neighbourhood.radius), cbuf: ScratchBuffer(count: (max(k, 4) + 3) & ~3))
+                         row: RowNeighbours(k: k, radius: neighbourhood.radius, order: searchOrder), cbuf: ScratchBuffer(count: (max(k, 4) + 3) & ~3))
     }
 
     public func estimate(x: Double, y: Double, workspace: inout Workspace) -> Estimate {

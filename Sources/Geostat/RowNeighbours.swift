@@ -27,6 +27,9 @@ struct RowNeighbours {
     let k: Int
     let r2: Double
     let radius: Double
+    /// When set, near-ties at the k-th neighbour (equal squared distances in float) are decided as
+    /// gstat decides them (see ``GstatNeighbourOrder``); otherwise by the smaller sample index.
+    let order: GstatNeighbourOrder?
     /// Segment length is chosen so that ℓ ≈ `spanFraction` × d_k.
     static let spanFraction = 0.15
     static let maxSegment = 256
@@ -91,12 +94,29 @@ struct RowNeighbours {
     var outIdx: UnsafePointer<Int32> { UnsafePointer(st.outIdx) }
     var outD2: UnsafePointer<Double> { UnsafePointer(st.outD2) }
 
-    init(k: Int, radius: Double) {
+    init(k: Int, radius: Double, order: GstatNeighbourOrder? = nil) {
         self.k = k
         self.radius = radius
+        self.order = order
         r2 = radius.isFinite ? radius * radius : .infinity
-        nb = KDTree.Neighbours(capacity: k)
+        nb = KDTree.Neighbours(capacity: k + 1)
         st = Storage(k: k)
+    }
+
+    /// Whether gstat's float keys make the k-th and the next neighbour a tie.
+    @inline(__always)
+    func floatTie(_ a: Double, _ b: Double) -> Bool { order != nil && Float(a) == Float(b) }
+
+    /// Makes `list` (sample indices) the selection of target (qx, qy): outputs sorted by index.
+    mutating func adopt(_ list: [Int32], px: UnsafePointer<Double>, py: UnsafePointer<Double>, qx: Double, qy: Double) {
+        let oi = st.outIdx, od = st.outD2
+        for (a, i) in list.sorted().enumerated() {
+            let dx = px[Int(i)] - qx, dy = py[Int(i)] - qy
+            oi[a] = i; od[a] = dx * dx + dy * dy
+            st.sx[a] = px[Int(i)]; st.sy[a] = py[Int(i)]
+        }
+        nSel = list.count
+        m = list.count
     }
 
     /// Starts a new sequence of targets (forgets the current segment).
@@ -135,9 +155,13 @@ struct RowNeighbours {
             if S <= 3 {
                 // Sparse targets: the tree's answer for this target directly.
                 segEnd = j + 1
-                tree.nearest(x: qx[j], y: qy[j], k: k, radius: radius, into: &nb)
-                lastDk = nb.count == k ? nb.squaredDistances[k - 1].squareRoot() : radius
-                let mm = nb.count
+                tree.nearest(x: qx[j], y: qy[j], k: order == nil ? k : k + 1, radius: radius, into: &nb)
+                lastDk = nb.count >= k ? nb.squaredDistances[k - 1].squareRoot() : radius
+                if let order, nb.count > k, floatTie(nb.squaredDistances[k - 1], nb.squaredDistances[k]) {
+                    adopt(order.nearest(x: qx[j], y: qy[j], k: k, radius: radius), px: px, py: py, qx: qx[j], qy: qy[j])
+                    return m
+                }
+                let mm = Swift.min(nb.count, k)
                 let oi = st.outIdx, od = st.outD2
                 for a in 0..<mm {
                     let i = nb.indices[a], d = nb.squaredDistances[a]
@@ -238,7 +262,7 @@ struct RowNeighbours {
             }
             var swapped = false
             for _ in 0..<4 {
-                if maxD <= r2 && (nSel == k ? maxD < minD : !(minD <= r2)) { ok = true; break }
+                if maxD <= r2 && (nSel == k ? maxD < minD && !floatTie(maxD, minD) : !(minD <= r2)) { ok = true; break }
                 guard nSel == k, minD < maxD else { break }
                 swap(&SX[maxA], &UX[minB]); swap(&SY[maxA], &UY[minB]); swap(&OD[maxA], &UD[minB]); swap(&OI[maxA], &UI[minB])
                 swapped = true
@@ -298,6 +322,28 @@ struct RowNeighbours {
                 }
             }
             for h in 0..<hn { F[Int(H[h])] = true }
+            if let order, hn == k, k > 0 {
+                let dk = D[Int(H[0])]
+                var tie = false
+                for t in 0..<n where !F[t] && D[t] <= r2 && floatTie(dk, D[t]) { tie = true; break }
+                if tie {
+                    // gstat's choice among the tied samples; every one of them is a candidate (they lie
+                    // within d_k·(1 + 3e-8) of the target, inside the candidate radius).
+                    let list = order.nearest(x: qxj, y: qyj, k: k, radius: radius)
+                    for t in 0..<n { F[t] = false }
+                    var found = 0
+                    for i in list {
+                        var lo = 0, hi = n
+                        while lo < hi { let mid = (lo + hi) >> 1; if st.cand[mid] < i { lo = mid + 1 } else { hi = mid } }
+                        if lo < n && st.cand[lo] == i { F[lo] = true; found += 1 }
+                    }
+                    if found != list.count {
+                        adopt(list, px: px, py: py, qx: qxj, qy: qyj)
+                        selValid = false
+                        return m
+                    }
+                }
+            }
             var s = 0, u = 0
             for t in 0..<n {
                 if F[t] {

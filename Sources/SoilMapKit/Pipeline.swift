@@ -228,10 +228,12 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     return final
 }
 
-/// The input files of a project (for hashes): samples, parcels (with shapefile parts), townships.
+/// The input files of a project (for hashes): the project file, samples, parcels (with shapefile
+/// parts), townships, a user threshold table.
 func inputFiles(_ p: Project) -> [String] {
-    var paths = [p.resolve(p.samples.path), p.resolve(p.parcels.path)]
+    var paths = [URL(fileURLWithPath: p.file).standardizedFileURL.path, p.resolve(p.samples.path), p.resolve(p.parcels.path)]
     if let t = p.townships { paths.append(p.resolve(t.path)) }
+    if case let .csv(path) = p.standard { paths.append(path) }
     var out: [String] = []
     for path in paths {
         if path.lowercased().hasSuffix(".shp") {

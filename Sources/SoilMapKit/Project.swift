@@ -177,12 +177,15 @@ public struct Project: Sendable {
         guard let rule = ParcelRule(rawValue: ruleText) else { throw root.error("parcel_rule", "'\(ruleText)' is not mean, majority or worst") }
         let areaText = try root.string("area", default: "geodesic")
         guard let area = AreaMode(rawValue: areaText) else { throw root.error("area", "'\(areaText)' is not geodesic or planar") }
-        let project = Project(file: path, name: try root.string("name", default: "SoilMap project"), samples: samples,
+        var standard = StandardChoice(try root.string("standard", default: "gb15618"))
+        var project = Project(file: path, name: try root.string("name", default: "SoilMap project"), samples: samples,
                               parcels: parcels, townships: townships,
-                              standard: StandardChoice(try root.string("standard", default: "gb15618")),
+                              standard: standard,
                               pollutants: pollutants, ph: ph, resolution: resolution, crs: crs, margin: margin,
                               rasterLandUse: rasterLandUse, rule: rule, area: area, outputDir: outputDir,
                               threads: try root.int("threads").flatMap { $0 > 0 ? $0 : nil })
+        // A threshold CSV is found beside the project file, like every other path in it.
+        if case let .csv(p) = standard { standard = .csv(path: project.resolve(p)); project.standard = standard }
         let names = pollutants.map { $0.name.lowercased() }
         if let dup = names.enumerated().first(where: { names.firstIndex(of: $0.element) != $0.offset }) {
             throw root.error("pollutants", "'\(pollutants[dup.offset].name)' is listed twice")

@@ -33,7 +33,9 @@ struct ReportBuilder {
             ((c.x - g.minX) / g.extent.width * w, (g.maxY - c.y) / g.extent.height * h)
         }
         func f(_ d: Double) -> String { String(format: "%.1f", d) }
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w + legendW))\" height=\"\(Int(h + 30))\" viewBox=\"0 0 \(Int(w + legendW)) \(Int(h + 30))\" font-family=\"sans-serif\" font-size=\"12\">"
+        // Inline SVG in HTML5 needs no xmlns (the parser puts <svg> in the SVG namespace), and the
+        // report carries no URL at all, not even a namespace name.
+        var s = "<svg width=\"\(Int(w + legendW))\" height=\"\(Int(h + 30))\" viewBox=\"0 0 \(Int(w + legendW)) \(Int(h + 30))\" font-family=\"sans-serif\" font-size=\"12\">"
         s += "<rect width=\"\(f(w))\" height=\"\(f(h))\" fill=\"#f4f4f4\" stroke=\"#888\"/>"
         s += "<image x=\"0\" y=\"0\" width=\"\(f(w))\" height=\"\(f(h))\" preserveAspectRatio=\"none\" href=\"data:image/png;base64,\(png.base64EncodedString())\"/>"
         for (name, geom) in outlines {
@@ -144,7 +146,7 @@ struct ReportBuilder {
         for v in result.variables {
             let fitted = v.chosen.variogram ?? v.candidates.first { $0.variogram != nil }?.variogram
             guard let fv = fitted else { continue }
-            body += "<figure class=\"vg\">" + fv.svg(title: "\(v.name)\(fv.logScale ? " (ln)" : "")") + "<figcaption>\(xmlEscape(v.name)): \(xmlEscape(fv.model.description))\(fv.logScale ? " on ln values" : "")</figcaption></figure>\n"
+            body += "<figure class=\"vg\">" + fv.svg(title: "\(v.name)\(fv.logScale ? " (ln)" : "")", standalone: false) + "<figcaption>\(xmlEscape(v.name)): \(xmlEscape(fv.model.description))\(fv.logScale ? " on ln values" : "")</figcaption></figure>\n"
         }
 
         // Cross-validation.

@@ -34,7 +34,10 @@ extension FittedVariogram {
 
     /// A self-contained SVG plot of the sample variogram (points, labelled with pair counts)
     /// and the fitted model (line).
-    public func svg(title: String, width: Double = 520, height: Double = 340) -> String {
+    ///
+    /// - Parameter standalone: true for an .svg file (declares the SVG namespace); false for an
+    ///   `<svg>` element inside an HTML5 page, which needs no namespace declaration.
+    public func svg(title: String, width: Double = 520, height: Double = 340, standalone: Bool = true) -> String {
         let left = 62.0, right = 16.0, top = 34.0, bottom = 46.0
         let pw = width - left - right, ph = height - top - bottom
         let maxH = max(empirical.cutoff, empirical.lags.map(\.meanDistance).max() ?? 1)
@@ -42,7 +45,7 @@ extension FittedVariogram {
         func sx(_ h: Double) -> Double { left + h / maxH * pw }
         func sy(_ g: Double) -> Double { top + ph - g / maxG * ph }
         func f(_ d: Double) -> String { String(format: "%.2f", d) }
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">\n"
+        var s = "<svg\(standalone ? " xmlns=\"http://www.w3.org/2000/svg\"" : "") width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         s += "<text x=\"\(f(width / 2))\" y=\"18\" text-anchor=\"middle\" font-size=\"13\">\(xmlEscape(title))</text>\n"
         s += "<line x1=\"\(f(left))\" y1=\"\(f(top + ph))\" x2=\"\(f(left + pw))\" y2=\"\(f(top + ph))\" stroke=\"black\"/>\n"

@@ -39,6 +39,45 @@ struct AreaReferenceTests {
         }
     }
 
+    /// sf's own nc.gpkg (NAD27), the same counties reprojected to WGS 84 (another ellipsoid) and to
+    /// NAD83 / North Carolina (EPSG:32119, projected), and CGCS2000 polygons with holes, several parts
+    /// and a zone of two features, against sf 1.0-9 `st_area` with s2 off (lwgeom::st_geod_area on
+    /// the layer's own ellipsoid; Fixtures/nc/make_nc_variants.R).
+    @Test("GeoPackage layers, other ellipsoids, projected CRS, holes: within 1e-9 relative of sf")
+    func areaVariantsAgainstSf() throws {
+        let ref = try CSVText(path: fixture("nc/nc_variants_areas.csv"))
+        let layers = ref.strings("layer"), names = ref.strings("NAME")
+        let geodesic = ref.numbers("area_geodesic_m2"), planar = ref.strings("area_planar_m2").map { Double($0) }
+        var perLayer: [String: [Double]] = [:]
+        for layer in ["nad27", "wgs84", "stateplane", "holes"] {
+            var expected: [String: (Double, Double?)] = [:]
+            for i in layers.indices where layers[i] == layer {
+                let old = expected[names[i]]
+                expected[names[i]] = ((old?.0 ?? 0) + geodesic[i], planar[i].map { $0 + (old?.1 ?? 0) })
+            }
+            var warnings: [String] = []
+            let rows = try zoneAreas(zonesPath: fixture("nc/nc_variants.gpkg"), layer: layer, zoneField: "NAME", mode: .geodesic, warnings: &warnings)
+            #expect(rows.count == expected.count, "\(layer)")
+            var worst = 0.0
+            for r in rows {
+                let e = try #require(expected[r.zone], "\(layer): \(r.zone)")
+                worst = max(worst, relativeDifference(r.areaM2, e.0))
+            }
+            print("\(layer) geodesic vs sf: max rel diff \(worst)")
+            #expect(worst < 1e-9, "\(layer)")
+            perLayer[layer] = rows.map(\.areaM2)
+            if layer == "stateplane" {
+                let p = try zoneAreas(zonesPath: fixture("nc/nc_variants.gpkg"), layer: layer, zoneField: "NAME", mode: .planar, warnings: &warnings)
+                let w = try p.map { r in relativeDifference(r.areaM2, try #require(expected[r.zone]?.1)) }.max() ?? .nan
+                print("stateplane planar vs sf: max rel diff \(w)")
+                #expect(w < 1e-9)
+            }
+        }
+        // The test can tell the ellipsoids apart: Clarke 1866 and WGS 84 areas differ by ~1.2e-5.
+        let a27 = try #require(perLayer["nad27"]), a84 = try #require(perLayer["wgs84"])
+        #expect(zip(a27, a84).allSatisfy { relativeDifference($0, $1) > 1e-6 })
+    }
+
     /// A seeded UInt8 class raster (EPSG:4547, 80 × 60 cells of 20 m, nodata 0) and 26 zone
     /// polygons (holes, edges, a multipolygon, a zone of two features) against exactextract
     /// 0.3.0: area = frac × count × 400 m² (Fixtures/exactextract/make_exactextract_areas.py).

@@ -105,9 +105,19 @@ struct RunProjectTests {
         // Provenance: versions, input hashes (checked against our own SHA-256 of the bytes).
         let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/run.json"))) as! [String: Any]
         #expect(run["gdal"] as? String == LibraryVersions.gdal)
+        // The project file, the samples and the GeoPackage (parcels and townships), each with its SHA-256.
         let inputs = run["inputs"] as! [[String: String]]
-        #expect(inputs.count == 2)
-        for i in inputs { #expect(i["sha256"]?.count == 64) }
+        #expect(inputs.map { URL(fileURLWithPath: $0["path"]!).lastPathComponent } == ["project.yaml", "samples.csv", "gaoping_small.gpkg"])
+        for i in inputs {
+            #expect(i["sha256"] == SHA256.hex(try Data(contentsOf: URL(fileURLWithPath: i["path"]!))), "\(i)")
+        }
+        // The report stands alone: no URL of any kind (not even an SVG namespace name), every
+        // township named, the tables present.
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        for bad in ["http://", "https://", "src=\"//", "href=\"//", "url("] { #expect(!html.contains(bad), "report.html contains \(bad)") }
+        let nameField = try townLayer.requireField("name", option: "name_field")
+        for t in townLayer.items { #expect(html.contains(t.values[nameField].text), "report.html lacks township \(t.values[nameField].text)") }
+        #expect(rows.count >= 2, "township_summary.csv has \(rows.count) township rows")
         try screenshotInChromium(out + "/report.html", dir: dir)
         // A rerun into another folder gives byte-identical files (run.json differs in timings and paths only).
         _ = try runProject(p, options: RunOptions(outputDir: dir.file("again"), threads: 1), progress: Self.quiet)
