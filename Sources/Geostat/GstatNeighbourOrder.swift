@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The order in which gstat's neighbourhood search hands out samples, used to decide near-ties in
 /// local kriging the way gstat does.
 ///
@@ -29,11 +31,17 @@
 ///   as gstat does.
 final class GstatNeighbourOrder: Sendable {
     private let x: [Double], y: [Double]
-    // Nodes: box lower-left corner and side; leaf flag; 4 children (-1: none); a leaf's samples.
-    private let bx: [Double], by: [Double], side: [Double]
-    private let leaf: [Bool]
-    private let children: [Int32]
-    private let members: [[Int32]]
+    private let x0: Double, y0: Double, size: Double
+    /// The tree, built on the first query (most kriging runs on irregular samples never need it).
+    private let built = Mutex<Tree?>(nil)
+
+    /// Nodes: box lower-left corner and side; leaf flag; 4 children (-1: none); a leaf's samples.
+    private struct Tree {
+        var bx: [Double], by: [Double], side: [Double]
+        var leaf: [Bool]
+        var children: [Int32]
+        var members: [[Int32]]
+    }
 
     static let split = 4
     static let maxSplitDepth = 11
@@ -43,11 +51,19 @@ final class GstatNeighbourOrder: Sendable {
         guard x.count >= 2, let x0 = x.min(), let x1 = x.max(), let y0 = y.min(), let y1 = y.max() else { return nil }
         let size = Swift.max(Swift.abs(x1 - x0), Swift.abs(y1 - y0)) * 1.01
         guard size > 0, size.isFinite else { return nil }
-        var b = Builder(x: x, y: y)
-        let root = b.node(x0, y0, size, leaf: x.count < Self.split)
-        for i in 0..<x.count { b.push(Int32(i), from: root, depth: 0) }
-        self.x = x; self.y = y
-        bx = b.bx; by = b.by; side = b.side; leaf = b.leaf; children = b.children; members = b.members
+        self.x = x; self.y = y; self.x0 = x0; self.y0 = y0; self.size = size
+    }
+
+    private var tree: Tree {
+        built.withLock { t in
+            if let t { return t }
+            var b = Builder(x: x, y: y)
+            let root = b.node(x0, y0, size, leaf: x.count < Self.split)
+            for i in 0..<x.count { b.push(Int32(i), from: root, depth: 0) }
+            let made = Tree(bx: b.bx, by: b.by, side: b.side, leaf: b.leaf, children: b.children, members: b.members)
+            t = made
+            return made
+        }
     }
 
     private struct Builder {
@@ -106,10 +122,11 @@ final class GstatNeighbourOrder: Sendable {
     }
 
     /// Squared distance from (qx, qy) to node `n`'s box (0 inside).
-    private func boxDistance2(_ qx: Double, _ qy: Double, _ n: Int) -> Double {
+    private static func boxDistance2(_ qx: Double, _ qy: Double, _ n: Int, _ t: Tree) -> Double {
+        let bx = t.bx[n], by = t.by[n], side = t.side[n]
         var dx = 0.0, dy = 0.0
-        if qx < bx[n] { dx = bx[n] - qx } else if qx > bx[n] + side[n] { dx = qx - (bx[n] + side[n]) }
-        if qy < by[n] { dy = by[n] - qy } else if qy > by[n] + side[n] { dy = qy - (by[n] + side[n]) }
+        if qx < bx { dx = bx - qx } else if qx > bx + side { dx = qx - (bx + side) }
+        if qy < by { dy = by - qy } else if qy > by + side { dy = qy - (by + side) }
         return dx * dx + dy * dy
     }
 
@@ -117,6 +134,7 @@ final class GstatNeighbourOrder: Sendable {
     /// the first sample whose float squared distance exceeds `radius`².
     func nearest(x qx: Double, y qy: Double, k: Int, radius: Double = .infinity) -> [Int32] {
         let r2 = radius.isFinite ? radius * radius : Double.infinity
+        let t = tree
         var queue: [Entry] = [Entry(key: 0, isNode: true, ref: 0)]
         var head = 0
         var out: [Int32] = []
@@ -132,15 +150,15 @@ final class GstatNeighbourOrder: Sendable {
             }
             let n = Int(e.ref)
             batch.removeAll(keepingCapacity: true)
-            if leaf[n] {
-                for i in members[n] {
+            if t.leaf[n] {
+                for i in t.members[n] {
                     let dx = x[Int(i)] - qx, dy = y[Int(i)] - qy
                     batch.append(Entry(key: Double(Float(dx * dx + dy * dy)), isNode: false, ref: i))
                 }
             } else {
-                for q in 0..<4 where children[4 * n + q] >= 0 {
-                    let c = Int(children[4 * n + q])
-                    batch.append(Entry(key: boxDistance2(qx, qy, c), isNode: true, ref: Int32(c)))
+                for q in 0..<4 where t.children[4 * n + q] >= 0 {
+                    let c = Int(t.children[4 * n + q])
+                    batch.append(Entry(key: Self.boxDistance2(qx, qy, c, t), isNode: true, ref: Int32(c)))
                 }
             }
             guard !batch.isEmpty else { continue }
