@@ -72,6 +72,19 @@ struct NeighbourTieTests {
         try Self.check(try Self.samples(jittered: false, reversed: true), pred: "pred_rev", variance: "var_rev", label: "reversed rows")
     }
 
+    @Test("Leave-one-out at the samples of the grid, as krige.cv")
+    func leaveOneOutAtTies() throws {
+        let s = try Self.samples(jittered: false)
+        let ok = try OrdinaryKriging(samples: s, model: Self.model, neighbourhood: try .nearest(20))
+        let cv = try CrossValidation.run(ok, threads: 2)
+        let ref = Fixture.csv("gstat_ties_loocv.csv")
+        let p = zip(cv.predicted, Fixture.doubles(ref, "pred")).map { relDiff($0, $1) }.max()!
+        let v = zip(cv.variance, Fixture.doubles(ref, "var")).map { relDiff($0, $1) }.max()!
+        print("gstat ties, leave-one-out: max rel diff pred \(p), var \(v)")
+        #expect(p < 1e-12)
+        #expect(v < 1e-12)
+    }
+
     /// Without float ties at the k-th neighbour, gstat's search order gives the k nearest: the same
     /// set as the k-d tree, in non-decreasing float squared distance.
     @Test("Search order: the k nearest, in distance order, on random layouts")

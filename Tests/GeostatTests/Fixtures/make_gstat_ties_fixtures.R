@@ -4,7 +4,8 @@
 # by up to 2e-7 m, so squared distances that tie exactly on the grid differ in double precision but
 # still round to the same C float, which is what gstat compares) and gstat_ties_reference.csv
 # (targets on a 50 m lattice offset by 25 m: predictions and variances with nmax = 20 for the grid,
-# the jittered grid, and the grid with its rows in reverse order).
+# the jittered grid, and the grid with its rows in reverse order) and gstat_ties_loocv.csv
+# (krige.cv leave-one-out on the grid).
 suppressPackageStartupMessages({ library(gstat); library(sp) })
 set.seed(1)
 g <- expand.grid(x = seq(0, 1900, by = 100), y = seq(0, 1900, by = 100))
@@ -27,6 +28,10 @@ out <- data.frame(x = tx$x, y = tx$y, pred = sprintf("%.15g", k$var1.pred), var 
                   pred_jit = sprintf("%.15g", kj$var1.pred), var_jit = sprintf("%.15g", kj$var1.var),
                   pred_rev = sprintf("%.15g", kr$var1.pred), var_rev = sprintf("%.15g", kr$var1.var))
 write.csv(out, "gstat_ties_reference.csv", row.names = FALSE, quote = FALSE)
+# Leave-one-out at the samples themselves (krige.cv, nmax = 20): the held-out sample's neighbours tie too.
+cv <- krige.cv(z~1, s, m, nmax = 20, debug.level = 0)
+write.csv(data.frame(id = sprintf("P%03d", seq_len(nrow(g))), pred = sprintf("%.15g", cv$var1.pred), var = sprintf("%.15g", cv$var1.var)),
+          "gstat_ties_loocv.csv", row.names = FALSE, quote = FALSE)
 d <- abs(k$var1.pred - kr$var1.pred)
 cat(sprintf("targets %d; gstat itself, rows reversed: %d predictions change, by up to %.4g (%.3g relative)\n",
             nrow(tx), sum(d > 1e-9), max(d), max(d / abs(k$var1.pred))))
