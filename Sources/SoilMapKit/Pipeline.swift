@@ -58,7 +58,8 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     let threads = max(options.threads ?? project.threads ?? ProcessInfo.processInfo.activeProcessorCount, 1)
     let outDir = options.outputDir.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
         ?? project.resolve(project.outputDir)
-    try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+    let folder = try OutputFolder(outDir, key: options.outputDir == nil ? "outputs.dir" : "the output folder option")
+    defer { folder.release() }
     let files = OutputFiles(overwrite: options.overwrite)
     // GDAL's block cache: 256 MB unless the user set GDAL_CACHEMAX (on the sample county this
     // halves peak memory, 1.4 GB → 0.77 GB, at the same speed).
@@ -117,6 +118,8 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
                      maxX: ((parcelExtent.maxX + project.margin) / r).rounded(.up) * r,
                      maxY: ((parcelExtent.maxY + project.margin) / r).rounded(.up) * r)
     let grid = try GridSpec(extent: ext, cellWidth: r, cellHeight: r)
+    try GridBudget.check(grid, crs: working, projectFile: project.file, parcels: parcels, idField: project.parcels.idField,
+                         geometries: parcelGeometries)
 
     // 3. pH first (exceedance of pH-dependent thresholds needs it), then the pollutants.
     let table15618 = try project.standard.table()

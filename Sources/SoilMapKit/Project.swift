@@ -162,6 +162,7 @@ public struct Project: Sendable {
             resolution = try gm.double("resolution") ?? resolution
             guard resolution > 0 else { throw gm.error("resolution", "must be positive (metres)") }
             margin = try gm.double("margin") ?? margin
+            guard margin >= 0 else { throw gm.error("margin", "must be ≥ 0 (metres around the parcels)") }
             if let c = try gm.string("crs"), c.lowercased() != "auto" { crs = c }
             if let lu = try gm.string("land_use") {
                 guard let v = LandUse(name: lu) else { throw gm.error("land_use", "'\(lu)' is not paddy, other, orchard or rotation") }
@@ -185,7 +186,12 @@ public struct Project: Sendable {
                               rasterLandUse: rasterLandUse, rule: rule, area: area, outputDir: outputDir,
                               threads: try root.int("threads").flatMap { $0 > 0 ? $0 : nil })
         // A threshold CSV is found beside the project file, like every other path in it.
-        if case let .csv(p) = standard { standard = .csv(path: project.resolve(p)); project.standard = standard }
+        if case let .csv(p) = standard {
+            standard = .csv(path: project.resolve(p)); project.standard = standard
+            guard FileManager.default.fileExists(atPath: project.resolve(p)) else {
+                throw root.error("standard", "'\(p)' is neither a standard (gb15618, gb36600-1, gb36600-2) nor a threshold CSV beside the project file")
+            }
+        }
         let names = pollutants.map { $0.name.lowercased() }
         if let dup = names.enumerated().first(where: { names.firstIndex(of: $0.element) != $0.offset }) {
             throw root.error("pollutants", "'\(pollutants[dup.offset].name)' is listed twice")

@@ -173,6 +173,10 @@ public struct SampleReader: Sendable {
             ids = table.rows.map { $0[idIndex].text }
             var seen: [String: Int] = [:]
             for (i, id) in ids.enumerated() {
+                if id.trimmingCharacters(in: .whitespaces).isEmpty {
+                    throw InputError(.badValue, path: path, location: "\(labels[i]), column '\(table.fields[idIndex].name)'",
+                                     "the sample id is empty; give every sample its own id")
+                }
                 if let j = seen[id] {
                     throw InputError(.badValue, path: path, location: "\(labels[i]), column '\(table.fields[idIndex].name)'",
                                      "sample id '\(id)' is used again (first at \(labels[j])); give every sample its own id")

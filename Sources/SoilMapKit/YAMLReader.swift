@@ -45,7 +45,7 @@ struct YAMLMap {
             let near = known.min { editDistance($0, k) < editDistance($1, k) }
             let hint = near.flatMap { editDistance($0, k) <= 3 ? " — did you mean '\($0)'?" : nil } ?? ""
             throw ProjectError(path: file, key: fullKey(k), line: v.mark?.line,
-                               message: "unknown key\(hint) Known keys here: \(known.joined(separator: ", "))")
+                               message: "unknown key\(hint); known keys here: \(known.joined(separator: ", "))")
         }
     }
 

@@ -140,14 +140,20 @@ struct RunProjectTests {
         ("samples without CRS", { $0.replacingOccurrences(of: ", crs: EPSG:4326", with: "").replacingOccurrences(of: "x: lon, y: lat", with: "x: x, y: y") },
          { $0.replacingOccurrences(of: "sample_id,lon,lat", with: "sample_id,x,y") }, "no CRS"),
         ("duplicate sample ids", { $0 }, { $0.replacingOccurrences(of: "SM002,", with: "SM001,") }, "sample id 'SM001' is used again"),
+        ("empty sample id", { $0 }, { $0.replacingOccurrences(of: "SM002,", with: ",") }, "row 2 (line 3), column 'sample_id': the sample id is empty"),
+        ("grid too large for memory", { $0.replacingOccurrences(of: "resolution: 50", with: "resolution: 0.01") }, { $0 },
+         "million cells, which needs about"),
+        ("unknown standard", { $0.replacingOccurrences(of: "standard: gb15618", with: "standard: gb9999") }, { $0 },
+         "line 12: 'standard': 'gb9999' is neither a standard"),
+        ("negative margin", { $0.replacingOccurrences(of: "margin: 50", with: "margin: -50") }, { $0 }, "'grid.margin': must be ≥ 0"),
     ]
 
-    @Test("Bad input: a clear error and no partial outputs", arguments: 0..<7)
+    @Test("Bad input: a clear error and no partial outputs", arguments: 0..<11)
     func badInput(_ i: Int) throws {
         let c = Self.badInputs[i]
         let dir = ScratchFolder()
-        let p = try project(in: dir, edit: c.project, editSamples: c.samples)
         do {
+            let p = try project(in: dir, edit: c.project, editSamples: c.samples)
             _ = try runProject(p, options: RunOptions(outputDir: dir.file("out")), progress: Self.quiet)
             Issue.record("\(c.label): the run should fail")
         } catch {
@@ -155,6 +161,31 @@ struct RunProjectTests {
         }
         let left = (try? FileManager.default.contentsOfDirectory(atPath: dir.file("out"))) ?? []
         #expect(left.isEmpty, "\(c.label): files left behind: \(left)")
+    }
+
+    @Test("The output folder is a file, or another run holds it: a clear error, nothing written")
+    func outputFolderRefused() throws {
+        let dir = ScratchFolder()
+        let p = try project(in: dir)
+        try "not a folder".write(toFile: dir.file("out"), atomically: true, encoding: .utf8)
+        #expect { _ = try runProject(p, options: RunOptions(outputDir: dir.file("out")), progress: Self.quiet) } throws: {
+            "\($0)".contains("the output folder (the output folder option) is a file")
+        }
+        #expect(try String(contentsOfFile: dir.file("out"), encoding: .utf8) == "not a folder")
+        // A second run into a folder another run is writing into stops at once.
+        let held = try OutputFolder(dir.file("busy"), key: "outputs.dir")
+        #expect { _ = try runProject(p, options: RunOptions(outputDir: dir.file("busy")), progress: Self.quiet) } throws: {
+            "\($0)".contains("another soilmap run is writing into this output folder")
+        }
+        let busy = try FileManager.default.contentsOfDirectory(atPath: dir.file("busy"))
+        #expect(busy == [".soilmap.lock"], "\(busy)")
+        held.release()
+        #expect { _ = try runProject(p, options: RunOptions(outputDir: "/proc/soilmap-test-out"), progress: Self.quiet) } throws: {
+            "\($0)".contains("cannot create the output folder (the output folder option)")
+        }
+        _ = try runProject(p, options: RunOptions(outputDir: dir.file("busy")), progress: Self.quiet)
+        #expect(!FileManager.default.fileExists(atPath: dir.file("busy/.soilmap.lock")))
+        #expect(FileManager.default.fileExists(atPath: dir.file("busy/report.html")))
     }
 
     @Test("A misspelled project key fails before anything is written")
