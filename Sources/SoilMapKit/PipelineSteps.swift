@@ -9,6 +9,17 @@ import Standards
 /// value is positive) lognormal kriging, each kriging with its own fitted variogram (nugget
 /// + the best of Sph, Exp, Gau, Matérn); the one with the lowest leave-one-out RMSE (on the
 /// original scale) wins. A fixed method is cross-validated too, for the report.
+/// A numerical-core error while choosing a variable's method, with the samples file and the column
+/// (the core knows neither); other errors already name their file.
+func variableError(_ error: Error, _ v: Project.Variable, _ table: SampleTable) -> Error {
+    guard let g = error as? GeostatError else { return error }
+    var hint = ""
+    if case .tooFewSamples = g {
+        hint = " (the method is chosen by leave-one-out, which predicts each sample from the others, so it needs at least interpolation.min_points + 1 samples with a value)"
+    }
+    return InputError(.badValue, path: table.path, location: "column '\(v.field)'", "\(v.name): \(g)\(hint)")
+}
+
 func chooseMethod(_ v: Project.Variable, table: SampleTable, rule: BelowDetectionRule, threads: Int,
                   warnings: inout [String]) throws -> VariableRun {
     var candidates: [VariableRun.Candidate] = []
@@ -47,13 +58,13 @@ func chooseMethod(_ v: Project.Variable, table: SampleTable, rule: BelowDetectio
         } catch {
             // A candidate that cannot run (zero values for lognormal, a failed fit) is skipped when
             // others remain; a fixed method must work.
-            if v.method != "auto" { throw error }
+            if v.method != "auto" { throw variableError(error, v, table) }
             firstError = firstError ?? error
             warnings.append("\(v.name): \(label) not used: \(error)")
         }
     }
     guard let best = candidates.min(by: { $0.cv.rootMeanSquaredError < $1.cv.rootMeanSquaredError }) else {
-        throw firstError ?? InputError(.badValue, path: table.path, "\(v.name): no interpolation method could be used")
+        throw firstError.map { variableError($0, v, table) } ?? InputError(.badValue, path: table.path, "\(v.name): no interpolation method could be used")
     }
     return VariableRun(name: v.name, field: v.field, sampleCount: sampleCount, chosen: best, candidates: candidates,
                        classify: v.classify, files: [:])

@@ -146,9 +146,11 @@ struct RunProjectTests {
         ("unknown standard", { $0.replacingOccurrences(of: "standard: gb15618", with: "standard: gb9999") }, { $0 },
          "line 12: 'standard': 'gb9999' is neither a standard"),
         ("negative margin", { $0.replacingOccurrences(of: "margin: 50", with: "margin: -50") }, { $0 }, "'grid.margin': must be ≥ 0"),
+        ("a single sample", { $0 }, { $0.split(separator: "\n").prefix(2).joined(separator: "\n") + "\n" },
+         "samples.csv, column 'pH': pH: 1 sample(s) available but at least 3 needed"),
     ]
 
-    @Test("Bad input: a clear error and no partial outputs", arguments: 0..<11)
+    @Test("Bad input: a clear error and no partial outputs", arguments: 0..<12)
     func badInput(_ i: Int) throws {
         let c = Self.badInputs[i]
         let dir = ScratchFolder()
