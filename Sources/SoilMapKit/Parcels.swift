@@ -121,17 +121,10 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     }
     let luIndex = try settings.landUseField.map { try parcels.requireField($0, option: "--land-use-field") }
     let idIndex = try settings.idField.map { try parcels.requireField($0, option: "id field") }
-    if let idIndex {
+    if let idIndex, let (i, j) = firstRepeatedIdentifier(parcels.items.map { $0.values[idIndex].text }) {
         // Parcel ids key the outputs (GeoPackage rows, tables): each must be unique.
-        var seen: [String: Int] = [:]
-        for (i, item) in parcels.items.enumerated() {
-            let id = item.values[idIndex].text
-            if let j = seen[id] {
-                throw InputError(.badValue, path: parcels.path, location: "feature \(item.fid), field '\(parcels.fields[idIndex].name)'",
-                                 "parcel id '\(id)' is used again (first by feature \(parcels.items[j].fid)); give every parcel its own id")
-            }
-            seen[id] = i
-        }
+        throw InputError(.badValue, path: parcels.path, location: "feature \(parcels.items[i].fid), field '\(parcels.fields[idIndex].name)'",
+                         "parcel id '\(parcels.items[i].values[idIndex].text)' is used again (first by feature \(parcels.items[j].fid)); give every parcel its own id")
     }
     // Zones.
     var zoneOf: (Int, Geometry) throws -> String

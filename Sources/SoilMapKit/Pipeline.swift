@@ -58,7 +58,7 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     let threads = max(options.threads ?? project.threads ?? ProcessInfo.processInfo.activeProcessorCount, 1)
     let outDir = options.outputDir.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
         ?? project.resolve(project.outputDir)
-    let folder = try OutputFolder(outDir, key: options.outputDir == nil ? "outputs.dir" : "the output folder option")
+    let folder = try OutputFolder(outDir, key: options.outputDir == nil ? "outputs.dir" : "-o/--output")
     defer { folder.release() }
     let files = OutputFiles(overwrite: options.overwrite)
     // GDAL's block cache: 256 MB unless the user set GDAL_CACHEMAX (on the sample county this

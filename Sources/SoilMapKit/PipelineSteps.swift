@@ -9,17 +9,6 @@ import Standards
 /// value is positive) lognormal kriging, each kriging with its own fitted variogram (nugget
 /// + the best of Sph, Exp, Gau, Matérn); the one with the lowest leave-one-out RMSE (on the
 /// original scale) wins. A fixed method is cross-validated too, for the report.
-/// A numerical-core error while choosing a variable's method, with the samples file and the column
-/// (the core knows neither); other errors already name their file.
-func variableError(_ error: Error, _ v: Project.Variable, _ table: SampleTable) -> Error {
-    guard let g = error as? GeostatError else { return error }
-    var hint = ""
-    if case .tooFewSamples = g {
-        hint = " (the method is chosen by leave-one-out, which predicts each sample from the others, so it needs at least interpolation.min_points + 1 samples with a value)"
-    }
-    return InputError(.badValue, path: table.path, location: "column '\(v.field)'", "\(v.name): \(g)\(hint)")
-}
-
 func chooseMethod(_ v: Project.Variable, table: SampleTable, rule: BelowDetectionRule, threads: Int,
                   warnings: inout [String]) throws -> VariableRun {
     var candidates: [VariableRun.Candidate] = []
@@ -68,6 +57,17 @@ func chooseMethod(_ v: Project.Variable, table: SampleTable, rule: BelowDetectio
     }
     return VariableRun(name: v.name, field: v.field, sampleCount: sampleCount, chosen: best, candidates: candidates,
                        classify: v.classify, files: [:])
+}
+
+/// A numerical-core error while choosing a variable's method, with the samples file and the column
+/// (the core knows neither); other errors already name their file.
+func variableError(_ error: Error, _ v: Project.Variable, _ table: SampleTable) -> Error {
+    guard let g = error as? GeostatError else { return error }
+    var hint = ""
+    if case .tooFewSamples = g {
+        hint = " (the method is chosen by leave-one-out, which predicts each sample from the others, so it needs at least interpolation.min_points + 1 samples with a value)"
+    }
+    return InputError(.badValue, path: table.path, location: "column '\(v.field)'", "\(v.name): \(g)\(hint)")
 }
 
 /// Lognormal kriging whose `exceedance` channel carries the log-scale prediction Ŷ, so

@@ -178,16 +178,15 @@ public struct Project: Sendable {
         guard let rule = ParcelRule(rawValue: ruleText) else { throw root.error("parcel_rule", "'\(ruleText)' is not mean, majority or worst") }
         let areaText = try root.string("area", default: "geodesic")
         guard let area = AreaMode(rawValue: areaText) else { throw root.error("area", "'\(areaText)' is not geodesic or planar") }
-        var standard = StandardChoice(try root.string("standard", default: "gb15618"))
         var project = Project(file: path, name: try root.string("name", default: "SoilMap project"), samples: samples,
                               parcels: parcels, townships: townships,
-                              standard: standard,
+                              standard: StandardChoice(try root.string("standard", default: "gb15618")),
                               pollutants: pollutants, ph: ph, resolution: resolution, crs: crs, margin: margin,
                               rasterLandUse: rasterLandUse, rule: rule, area: area, outputDir: outputDir,
                               threads: try root.int("threads").flatMap { $0 > 0 ? $0 : nil })
         // A threshold CSV is found beside the project file, like every other path in it.
-        if case let .csv(p) = standard {
-            standard = .csv(path: project.resolve(p)); project.standard = standard
+        if case let .csv(p) = project.standard {
+            project.standard = .csv(path: project.resolve(p))
             guard FileManager.default.fileExists(atPath: project.resolve(p)) else {
                 throw root.error("standard", "'\(p)' is neither a standard (gb15618, gb36600-1, gb36600-2) nor a threshold CSV beside the project file")
             }

@@ -171,17 +171,13 @@ public struct SampleReader: Sendable {
         let labels = (0..<coords.count).map(table.label)
         if let idIndex {
             ids = table.rows.map { $0[idIndex].text }
-            var seen: [String: Int] = [:]
-            for (i, id) in ids.enumerated() {
-                if id.trimmingCharacters(in: .whitespaces).isEmpty {
-                    throw InputError(.badValue, path: path, location: "\(labels[i]), column '\(table.fields[idIndex].name)'",
-                                     "the sample id is empty; give every sample its own id")
-                }
-                if let j = seen[id] {
-                    throw InputError(.badValue, path: path, location: "\(labels[i]), column '\(table.fields[idIndex].name)'",
-                                     "sample id '\(id)' is used again (first at \(labels[j])); give every sample its own id")
-                }
-                seen[id] = i
+            let column = "column '\(table.fields[idIndex].name)'"
+            if let i = ids.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                throw InputError(.badValue, path: path, location: "\(labels[i]), \(column)", "the sample id is empty; give every sample its own id")
+            }
+            if let (i, j) = firstRepeatedIdentifier(ids) {
+                throw InputError(.badValue, path: path, location: "\(labels[i]), \(column)",
+                                 "sample id '\(ids[i])' is used again (first at \(labels[j])); give every sample its own id")
             }
         } else {
             ids = labels

@@ -109,6 +109,18 @@ struct HandComputedTests {
         "E2": Expected(area: 100, shares: [0, 1, 0], mean: .safeUtilization, majority: .safeUtilization, worst: .safeUtilization, landUse: .other, controllingByMean: "Cu"),
     ]
 
+    @Test("Two parcels with one id: an error naming both features")
+    func duplicateParcelIds() throws {
+        let dir = ScratchFolder()
+        let (surfaces, _) = try TinyWorld.build(in: dir)
+        var ps = TinyWorld.parcels
+        ps[4].name = "B"
+        let path = dir.file("dup.gpkg")
+        try TinyWorld.writeParcels(path, ps)
+        #expect { _ = try analyseParcels(parcelsPath: path, surfaces: surfaces, phPath: nil, phValue: 7.0, settings: TinyWorld.settings(rule: .mean)) }
+            throws: { "\($0)".contains("feature 5, field 'name': parcel id 'B' is used again (first by feature 2)") }
+    }
+
     @Test("Parcel shares, class areas and class by each rule, worked by hand (planar areas, pH 7)",
           arguments: ParcelRule.allCases)
     func parcels(rule: ParcelRule) throws {

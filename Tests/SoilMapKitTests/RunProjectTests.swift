@@ -171,7 +171,7 @@ struct RunProjectTests {
         let p = try project(in: dir)
         try "not a folder".write(toFile: dir.file("out"), atomically: true, encoding: .utf8)
         #expect { _ = try runProject(p, options: RunOptions(outputDir: dir.file("out")), progress: Self.quiet) } throws: {
-            "\($0)".contains("the output folder (the output folder option) is a file")
+            "\($0)".contains("the output folder (-o/--output) is a file")
         }
         #expect(try String(contentsOfFile: dir.file("out"), encoding: .utf8) == "not a folder")
         // A second run into a folder another run is writing into stops at once.
@@ -183,7 +183,7 @@ struct RunProjectTests {
         #expect(busy == [".soilmap.lock"], "\(busy)")
         held.release()
         #expect { _ = try runProject(p, options: RunOptions(outputDir: "/proc/soilmap-test-out"), progress: Self.quiet) } throws: {
-            "\($0)".contains("cannot create the output folder (the output folder option)")
+            "\($0)".contains("cannot create the output folder (-o/--output)")
         }
         _ = try runProject(p, options: RunOptions(outputDir: dir.file("busy")), progress: Self.quiet)
         #expect(!FileManager.default.fileExists(atPath: dir.file("busy/.soilmap.lock")))
