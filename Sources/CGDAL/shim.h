@@ -8,4 +8,5 @@
 #include <gdal/cpl_error.h>
 #include <gdal/cpl_string.h>
 #include <gdal/cpl_vsi.h>
+#include <gdal/cpl_csv.h>
 #endif

@@ -7,6 +7,10 @@ import GeoIO
 ///
 /// Usage: ask ``temporaryPath(for:)`` for each output, write there, then ``commit()``;
 /// on any error call ``discard()`` (also done by `deinit` when not committed).
+///
+/// The last file reserved is the completion marker (a run's `run.json`): ``commit()`` removes
+/// its old copy before renaming anything and renames it last, so a process killed during the
+/// renames leaves no marker, and a folder whose marker is present holds one whole run.
 public final class OutputFiles {
     public let overwrite: Bool
     private var pending: [(temporary: String, final: String)] = []
@@ -32,7 +36,7 @@ public final class OutputFiles {
         }
         let ext = url.pathExtension
         let name = url.deletingPathExtension().lastPathComponent
-        let tmp = dir + "/.\(name).partial-\(token)" + (ext.isEmpty ? "" : ".\(ext)")
+        let tmp = dir + "/.\(name)\(Self.partialInfix)\(token)" + (ext.isEmpty ? "" : ".\(ext)")
         pending.append((tmp, finalPath))
         return tmp
     }
@@ -54,9 +58,23 @@ public final class OutputFiles {
         try data.write(to: URL(fileURLWithPath: tmp))
     }
 
-    /// Renames every temporary file (and its GDAL `.aux.xml` side-car) to its final name.
+    static let partialInfix = ".partial-"
+
+    /// The process that wrote a temporary file, from its name (`.NAME.partial-PID-TOKEN…`);
+    /// `nil` for any other name.
+    static func writerProcess(ofTemporaryName name: String) -> pid_t? {
+        guard name.hasPrefix("."), let r = name.range(of: partialInfix, options: .backwards) else { return nil }
+        let rest = name[r.upperBound...]
+        guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0,
+              rest[rest.index(after: dash)...].prefix(while: \.isNumber).count > 0 else { return nil }
+        return pid
+    }
+
+    /// Renames every temporary file (and its GDAL `.aux.xml` side-car) to its final name; the
+    /// last one (the completion marker) last, after its old copy was removed first.
     public func commit() throws {
         let fm = FileManager.default
+        if let marker = pending.last?.final, fm.fileExists(atPath: marker) { try fm.removeItem(atPath: marker) }
         for (tmp, final) in pending {
             for (a, b) in [(tmp, final), (tmp + ".aux.xml", final + ".aux.xml")] where fm.fileExists(atPath: a) {
                 if fm.fileExists(atPath: b) { try fm.removeItem(atPath: b) }

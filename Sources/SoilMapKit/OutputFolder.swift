@@ -6,7 +6,8 @@ import GeoIO
 ///
 /// The lock is `flock` on `.soilmap.lock` inside the folder: the kernel releases it when the
 /// process ends, however it ends (a run killed with `kill -9` leaves no stale lock). The lock
-/// file is removed when the run ends normally.
+/// file is removed when the run ends normally. Holding the lock, the folder removes the hidden
+/// temporary files (``OutputFiles``) that a killed run left behind.
 final class OutputFolder {
     let path: String
     private let fd: Int32
@@ -49,6 +50,21 @@ final class OutputFolder {
         let note = "soilmap run, process \(getpid())\n"
         _ = ftruncate(fd, 0)
         _ = note.withCString { write(fd, $0, strlen($0)) }
+        removeLeftovers()
+    }
+
+    /// Removes `.NAME.partial-PID-TOKEN…` files whose process is gone (a run or command killed
+    /// before it could clean up). Files of a live process are kept: a single-step command may
+    /// be writing into the same folder.
+    private func removeLeftovers() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for name in names where name.hasPrefix(".") {
+            guard let pid = OutputFiles.writerProcess(ofTemporaryName: name) else { continue }
+            // kill(pid, 0): 0 when the process exists; ESRCH when it does not.
+            if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: path + "/" + name)
+            }
+        }
     }
 
     /// Removes the lock file and releases the lock (also done on deinit).

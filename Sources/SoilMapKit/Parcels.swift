@@ -35,6 +35,8 @@ public struct ParcelSettings: Sendable {
     /// Field with a parcel identifier (kept in outputs); default: the feature id.
     public var idField: String?
     public var encoding: String?
+    /// How the user names the settings, for messages.
+    public var names: SettingNames = .commandLine
     /// Worker threads (results are identical for any count).
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     public init() {}
@@ -119,8 +121,8 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     if settings.areaMode == .planar && rcrs.isGeographic {
         throw InputError(.invalidArgument, path: surfaces.first?.path, "planar areas need rasters in a projected CRS")
     }
-    let luIndex = try settings.landUseField.map { try parcels.requireField($0, option: "--land-use-field") }
-    let idIndex = try settings.idField.map { try parcels.requireField($0, option: "id field") }
+    let luIndex = try settings.landUseField.map { try parcels.requireField($0, option: settings.names.landUseField) }
+    let idIndex = try settings.idField.map { try parcels.requireField($0, option: settings.names.parcelIdField) }
     if let idIndex, let (i, j) = firstRepeatedIdentifier(parcels.items.map { $0.values[idIndex].text }) {
         // Parcel ids key the outputs (GeoPackage rows, tables): each must be unique.
         throw InputError(.badValue, path: parcels.path, location: "feature \(parcels.items[i].fid), field '\(parcels.fields[idIndex].name)'",
@@ -132,12 +134,12 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     case .none:
         zoneOf = { _, _ in "" }
     case .field(let f):
-        let zi = try parcels.requireField(f, option: "--zone-field")
+        let zi = try parcels.requireField(f, option: settings.names.zoneField)
         zoneOf = { i, _ in parcels.items[i].values[zi].text }
     case let .polygons(path, zlayer, nameField):
         let zones = try preloadedZones ?? PolygonLayer.read(path: path, layer: zlayer, encoding: settings.encoding)
         if preloadedZones == nil { warnings += zones.warnings }
-        let ni = try zones.requireField(nameField, option: "--zone-name-field")
+        let ni = try zones.requireField(nameField, option: settings.names.zoneNameField)
         let zgeoms = try zones.geometries(in: pcrs)
         let extents = zgeoms.map { $0.extent }
         let names = zones.items.map { $0.values[ni].text }
@@ -166,7 +168,7 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
             let raw = item.values[luIndex].text
             guard let m = settings.landUseMapping.landUse(for: raw) else {
                 throw InputError(.badValue, path: parcelsPath, location: "feature \(item.fid), field '\(parcels.fields[luIndex].name)'",
-                                 "land-use value '\(raw)' is not in the mapping (\(settings.landUseMapping.entries.keys.sorted().joined(separator: ", "))); add it with --land-use-map '\(raw)=paddy|other|orchard'")
+                                 "land-use value '\(raw)' is not in the mapping (\(settings.landUseMapping.entries.keys.sorted().joined(separator: ", "))); \(settings.names.addLandUseAdvice(raw))")
             }
             lu = m
         } else {

@@ -74,7 +74,8 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     // 1. Inputs, read once.
     progress.begin("Reading inputs")
     let parcelsPath = project.resolve(project.parcels.path)
-    let parcels = try PolygonLayer.read(path: parcelsPath, layer: project.parcels.layer, encoding: project.parcels.encoding)
+    let parcels = try PolygonLayer.read(path: parcelsPath, layer: project.parcels.layer, encoding: project.parcels.encoding,
+                                        encodingOption: "parcels.encoding")
     warnings += parcels.warnings
     guard let parcelCRS = parcels.crs else {
         throw InputError(.badValue, path: parcelsPath, "the parcels have no CRS; add a .prj or use a GeoPackage")
@@ -95,16 +96,18 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     let parcelExtent = working.isEquivalent(to: parcelCRS) ? parcelExtent0 : Extent(enclosing: parcelGeometries.flatMap(\.allCoordinates))!
     let samplesPath = project.resolve(project.samples.path)
     let reader = SampleReader(path: samplesPath, layer: project.samples.layer, xField: project.samples.x, yField: project.samples.y,
-                              sourceCRS: try project.samples.crs.map(CRS.init), idField: project.samples.id, allowUnknownCRS: false)
+                              sourceCRS: try project.samples.crs.map(CRS.init), idField: project.samples.id, allowUnknownCRS: false,
+                              encoding: project.samples.encoding, names: .projectFile)
     let table = try reader.read(targetCRS: working)
     warnings += table.warnings
     guard let sampleExtent = Extent(enclosing: table.coordinates), sampleExtent.intersects(parcelExtent) else {
         throw InputError(.badValue, path: samplesPath,
-                         "the samples (extent \(Extent(enclosing: table.coordinates).map { "\($0)" } ?? "empty")) and the parcels (\(parcelExtent) in \(working.shortName)) do not overlap; check the samples' CRS (lon/lat swapped?) and the files")
+                         "the samples (extent \(Extent(enclosing: table.coordinates).map { "\($0)" } ?? "empty")) and the parcels (\(parcelExtent) in \(working.shortName)) do not overlap; check the samples' CRS (samples.crs; lon/lat swapped?) and the parcels' CRS (\(parcelCRS.shortName), from the file's .prj or GeoPackage)")
     }
     var townships: PolygonLayer? = nil
     if let t = project.townships {
-        townships = try PolygonLayer.read(path: project.resolve(t.path), layer: t.layer, encoding: t.encoding)
+        townships = try PolygonLayer.read(path: project.resolve(t.path), layer: t.layer, encoding: t.encoding,
+                                          encodingOption: "townships.encoding")
         warnings += townships!.warnings
         _ = try townships!.requireField(t.nameField, option: "townships.name_field")
     }
@@ -201,6 +204,7 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     settings.idField = project.parcels.idField
     settings.encoding = project.parcels.encoding
     settings.threads = threads
+    settings.names = .projectFile
     if let f = project.parcels.townshipField {
         settings.zones = .field(f)
     } else if let t = project.townships {

@@ -43,9 +43,12 @@ public struct PolygonLayer: Sendable {
 
     /// Reads the polygons of `layer` in `path`, repairing invalid ones.
     ///
+    /// - Parameter encodingOption: how the user gives the encoding, for messages.
     /// - Throws: ``InputError`` for unreadable files, layers without polygons.
-    public static func read(path: String, layer: String? = nil, encoding: String? = nil) throws -> PolygonLayer {
-        let ds = try VectorDataset(path: path, options: VectorOpenOptions(encoding: encoding.map(TextEncoding.init)))
+    public static func read(path: String, layer: String? = nil, encoding: String? = nil,
+                            encodingOption: String = "--encoding") throws -> PolygonLayer {
+        let ds = try VectorDataset(path: path, options: VectorOpenOptions(encoding: encoding.map(TextEncoding.init),
+                                                                          encodingOption: encodingOption))
         let l = try ds.layer(named: layer)
         var out = PolygonLayer(path: path, layerName: l.name, fields: l.fields, crs: l.crs, items: [], repaired: [], skipped: [])
         try l.forEachFeature { f in
@@ -58,7 +61,11 @@ public struct PolygonLayer: Sendable {
             out.items.append(Item(fid: f.fid, geometry: g, values: f.values))
         }
         if out.items.isEmpty {
-            throw InputError(.badValue, path: path, "layer '\(l.name)' has no polygons")
+            if out.skipped.isEmpty {
+                throw InputError(.badValue, path: path, "layer '\(l.name)' has no features; check the file and the layer")
+            }
+            throw InputError(.badValue, path: path,
+                             "layer '\(l.name)' has \(out.skipped.count) feature(s) but no polygon (its geometry type is \(l.geometryTypeName)); parcels and townships must be polygons")
         }
         return out
     }

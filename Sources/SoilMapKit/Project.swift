@@ -14,6 +14,8 @@ public struct Project: Sendable {
         public var y: String?
         public var crs: String?
         public var id: String?
+        /// Text encoding of a CSV or shapefile that is not UTF-8 and declares none (GBK …).
+        public var encoding: String?
         public var belowDetection: BelowDetectionRule = .half
     }
     public struct Parcels: Sendable {
@@ -84,13 +86,14 @@ public struct Project: Sendable {
             return v
         }
         guard let sm = try root.map("samples") else { throw root.error("samples", "is required: where the sample points are") }
-        try sm.checkKeys(["path", "layer", "x", "y", "crs", "id", "below_detection"])
+        try sm.checkKeys(["path", "layer", "x", "y", "crs", "id", "encoding", "below_detection"])
         var samples = Samples(path: try required(sm, "path"))
         samples.layer = try sm.string("layer")
         samples.x = try sm.string("x")
         samples.y = try sm.string("y")
         samples.crs = try sm.string("crs")
         samples.id = try sm.string("id")
+        samples.encoding = try sm.string("encoding")
         if let r = try sm.string("below_detection") {
             guard let rule = BelowDetectionRule(rawValue: r) else {
                 throw sm.error("below_detection", "'\(r)' is not one of \(BelowDetectionRule.allCases.map(\.rawValue).joined(separator: ", "))")

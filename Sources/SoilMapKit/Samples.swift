@@ -26,8 +26,12 @@ public struct SampleTable: Sendable {
     public var crs: CRS?
     /// The source table as read.
     public var source: PointTable
+    /// How the user names the settings, for messages.
+    public var names: SettingNames = .commandLine
     /// Warnings collected while reading (below-detection values, notes on the CRS).
     public var warnings: [String]
+    /// Appended to messages about column names when the file was read in a declared encoding.
+    public var encodingNote = ""
 
     /// Parses the numeric values of `field`.
     ///
@@ -39,7 +43,7 @@ public struct SampleTable: Sendable {
                        warnings: inout [String]) throws -> (indices: [Int], values: [Double]) {
         guard let fi = source.fieldIndex(field) else {
             throw InputError(.missingField, path: path,
-                             "has no column '\(field)'; columns are: \(source.fields.map(\.name).joined(separator: ", "))")
+                             "has no column '\(field)'; columns are: \(source.fields.map(\.name).joined(separator: ", "))\(encodingNote)")
         }
         let name = source.fields[fi].name
         var idx: [Int] = [], vals: [Double] = []
@@ -53,7 +57,8 @@ public struct SampleTable: Sendable {
                 }
                 if v < 0 && !allowNegative {
                     throw InputError(.badValue, path: path, location: "\(labels[i]), column '\(name)'",
-                                     "negative concentration \(raw.text); concentrations must be ≥ 0 (write values below the detection limit as <DL, e.g. <0.05; for a signed variable pass --allow-negative)")
+                                     "negative concentration \(raw.text); concentrations must be ≥ 0 (write values below the detection limit as <DL, e.g. <0.05"
+                                     + (names.allowNegative.map { "; for a signed variable pass \($0))" } ?? ")"))
                 }
                 idx.append(i); vals.append(v)
                 continue
@@ -106,9 +111,14 @@ public struct SampleReader: Sendable {
     /// Whether points without any CRS are taken to be in `targetCRS` when one is given
     /// (prediction locations, whose coordinates are in the working CRS like `--te`).
     public var unknownCRSIsTarget = false
+    /// Text encoding of a CSV or shapefile that is not UTF-8 and declares none (GBK …).
+    public var encoding: String?
+    /// How the user names the settings, for messages.
+    public var names: SettingNames = .commandLine
 
     public init(path: String, layer: String? = nil, xField: String? = nil, yField: String? = nil,
-                sourceCRS: CRS? = nil, idField: String? = nil, allowUnknownCRS: Bool = true) {
+                sourceCRS: CRS? = nil, idField: String? = nil, allowUnknownCRS: Bool = true, encoding: String? = nil,
+                names: SettingNames = .commandLine) {
         self.path = path
         self.layer = layer
         self.xField = xField
@@ -116,6 +126,8 @@ public struct SampleReader: Sendable {
         self.sourceCRS = sourceCRS
         self.idField = idField
         self.allowUnknownCRS = allowUnknownCRS
+        self.encoding = encoding
+        self.names = names
     }
 
     static let idCandidates = ["sample_id", "id", "sampleid", "sample", "code", "编号", "样品编号", "点位编号", "name"]
@@ -125,10 +137,13 @@ public struct SampleReader: Sendable {
     /// their centre (distances need a projected CRS).
     ///
     /// - Throws: ``InputError`` for unreadable files and bad coordinates, and when the
-    ///   samples have no CRS and `allowUnknownCRS` is false; ``TransformError`` when PROJ
-    ///   cannot transform a point (named).
+    ///   samples have no CRS and `allowUnknownCRS` is false, and when PROJ cannot transform a
+    ///   point (naming its row and id).
     public func read(targetCRS: CRS? = nil) throws -> SampleTable {
-        let table = try PointTable.read(path: path, layer: layer, xField: xField, yField: yField)
+        let options = VectorOpenOptions(encoding: encoding.map(TextEncoding.init), detectCSVTypes: false,
+                                        encodingOption: names.samplesEncoding)
+        let table = try PointTable.read(path: path, layer: layer, xField: xField, yField: yField, options: options,
+                                        columnOptions: (names.samplesX, names.samplesY))
         var warnings: [String] = []
         guard !table.coordinates.isEmpty else {
             throw InputError(.badValue, path: path, "has no sample rows")
@@ -138,7 +153,7 @@ public struct SampleReader: Sendable {
             let inRange = table.coordinates.allSatisfy { abs($0.x) <= 180 && abs($0.y) <= 90 }
             if inRange {
                 crs = try CRS(epsg: 4326)
-                warnings.append("\(path): coordinate columns \(table.coordinateColumns!.x)/\(table.coordinateColumns!.y) taken as WGS 84 longitude/latitude (EPSG:4326); give --s-srs if they are not")
+                warnings.append("\(path): coordinate columns \(table.coordinateColumns!.x)/\(table.coordinateColumns!.y) taken as WGS 84 longitude/latitude (EPSG:4326); give \(names.samplesCRS) if they are not")
             }
         }
         var coords = table.coordinates
@@ -146,7 +161,11 @@ public struct SampleReader: Sendable {
         if let crs {
             let target = try targetCRS ?? (crs.isGeographic ? WorkingCRS.gaussKruger(forLongitude: Extent(enclosing: coords)!.center.x) : crs)
             if !target.isEquivalent(to: crs) {
-                coords = try Transformer(from: crs, to: target).transform(coords)
+                do {
+                    coords = try Transformer(from: crs, to: target).transform(coords)
+                } catch let e as TransformError {
+                    throw transformFailure(e, table: table)
+                }
             }
             working = target
         } else if unknownCRSIsTarget, let targetCRS {
@@ -158,15 +177,18 @@ public struct SampleReader: Sendable {
             }
             if let targetCRS {
                 throw InputError(.badValue, path: path,
-                                 "the samples have no CRS, so they cannot be brought into \(targetCRS.shortName); give their CRS with --s-srs")
+                                 "the samples have no CRS, so they cannot be brought into \(targetCRS.shortName); give their CRS with \(names.samplesCRS)")
             }
-            warnings.append("\(path): no CRS declared; coordinates are taken as planar in unstated units (give --s-srs to declare one)")
+            warnings.append("\(path): no CRS declared; coordinates are taken as planar in unstated units (give \(names.samplesCRS) to declare one)")
         }
         // Identifiers, and duplicate identifiers are an error.
         var ids: [String]
+        let encodingNote = encoding.map(TextEncoding.init).map {
+            $0.isUTF8 ? "" : " (read as \($0.name), from \(names.samplesEncoding); if these names look garbled, the file is in another encoding)"
+        } ?? ""
         let idIndex = idField.flatMap(table.fieldIndex) ?? Self.idCandidates.lazy.compactMap(table.fieldIndex).first
         if let idField, table.fieldIndex(idField) == nil {
-            throw InputError(.missingField, path: path, "has no id column '\(idField)'; columns are: \(table.fields.map(\.name).joined(separator: ", "))")
+            throw InputError(.missingField, path: path, "has no id column '\(idField)'; columns are: \(table.fields.map(\.name).joined(separator: ", "))\(encodingNote)")
         }
         let labels = (0..<coords.count).map(table.label)
         if let idIndex {
@@ -182,7 +204,22 @@ public struct SampleReader: Sendable {
         } else {
             ids = labels
         }
-        return SampleTable(path: path, ids: ids, labels: labels, coordinates: coords, crs: working, source: table, warnings: warnings)
+        return SampleTable(path: path, ids: ids, labels: labels, coordinates: coords, crs: working, source: table,
+                           names: names, warnings: warnings, encodingNote: encodingNote)
+    }
+
+    /// A point PROJ could not transform, as an input error naming the row, its id and the columns.
+    private func transformFailure(_ e: TransformError, table: PointTable) -> InputError {
+        let idIndex = idField.flatMap(table.fieldIndex) ?? Self.idCandidates.lazy.compactMap(table.fieldIndex).first
+        let id = idIndex.map { ", sample '\(table.rows[e.index][$0].text)'" } ?? ""
+        let columns = table.coordinateColumns.map { " (columns \($0.x), \($0.y))" } ?? ""
+        var hint = "check the coordinates and the samples' CRS (\(names.samplesCRS))"
+        if e.source.contains("4326") || e.source.contains("4490") {
+            hint += abs(e.y) > 90 && abs(e.x) <= 90 ? "; longitude and latitude look swapped: x must be the longitude"
+                                                     : "; longitude must be within ±180 and latitude within ±90"
+        }
+        return InputError(.badValue, path: path, location: table.label(e.index) + id,
+                          "coordinates x = \(e.x), y = \(e.y)\(columns) could not be transformed from \(e.source) to \(e.target) (\(e.message)); \(hint)")
     }
 }
 

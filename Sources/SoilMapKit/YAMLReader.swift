@@ -9,7 +9,7 @@ public struct ProjectError: Error, Sendable, Equatable, CustomStringConvertible 
     public var message: String
 
     public var description: String {
-        "\(path)\(line.map { ", line \($0)" } ?? ""): '\(key)': \(message)"
+        "\(path)\(line.map { ", line \($0)" } ?? "")\(key.isEmpty ? "" : ": '\(key)'"): \(message)"
     }
 }
 

@@ -31,6 +31,9 @@ struct SampleOptions: ParsableArguments {
     @Option(name: .customLong("id-field"), help: "Column with sample ids (guessed: sample_id, id, 编号 …).")
     var idField: String?
 
+    @Option(help: "Text encoding of a CSV or shapefile that is not UTF-8 and declares none (GBK, GB18030 …).")
+    var encoding: String?
+
     @Option(name: .customLong("below-detection"),
             help: "How values written <DL become numbers: half (default), limit, zero, drop.")
     var belowDetection: BelowDetectionRule = .half
@@ -46,6 +49,7 @@ struct SampleOptions: ParsableArguments {
         s.sourceCRS = sSrs
         s.targetCRS = tSrs
         s.idField = idField
+        s.encoding = encoding
         s.belowDetection = belowDetection
         s.allowNegative = allowNegative
         return s

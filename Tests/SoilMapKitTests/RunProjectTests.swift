@@ -128,43 +128,6 @@ struct RunProjectTests {
         }
     }
 
-    /// Bad inputs to a run: each fails with a clear message, and leaves no output file.
-    static let badInputs: [(label: String, project: @Sendable (String) -> String, samples: @Sendable (String) -> String, expected: String)] = [
-        ("missing samples file", { $0.replacingOccurrences(of: "path: samples.csv", with: "path: nosuch.csv") }, { $0 }, "nosuch.csv: no such file"),
-        ("text in a numeric column", { $0 }, { $0.replacingOccurrences(of: "SM002,112.914135,35.717188,0.343,", with: "SM002,112.914135,35.717188,n.d.,") },
-         "row 2 (line 3), column 'Cd'"),
-        ("negative concentration", { $0 }, { $0.replacingOccurrences(of: "SM002,112.914135,35.717188,0.343,", with: "SM002,112.914135,35.717188,-0.343,") },
-         "negative concentration"),
-        ("samples and parcels do not overlap", { $0 }, { $0.replacingOccurrences(of: ",112.9", with: ",113.9") }, "do not overlap"),
-        ("lon/lat swapped", { $0.replacingOccurrences(of: "x: lon, y: lat", with: "x: lat, y: lon") }, { $0 }, "lon/lat swapped?"),
-        ("samples without CRS", { $0.replacingOccurrences(of: ", crs: EPSG:4326", with: "").replacingOccurrences(of: "x: lon, y: lat", with: "x: x, y: y") },
-         { $0.replacingOccurrences(of: "sample_id,lon,lat", with: "sample_id,x,y") }, "no CRS"),
-        ("duplicate sample ids", { $0 }, { $0.replacingOccurrences(of: "SM002,", with: "SM001,") }, "sample id 'SM001' is used again"),
-        ("empty sample id", { $0 }, { $0.replacingOccurrences(of: "SM002,", with: ",") }, "row 2 (line 3), column 'sample_id': the sample id is empty"),
-        ("grid too large for memory", { $0.replacingOccurrences(of: "resolution: 50", with: "resolution: 0.01") }, { $0 },
-         "million cells, which needs about"),
-        ("unknown standard", { $0.replacingOccurrences(of: "standard: gb15618", with: "standard: gb9999") }, { $0 },
-         "line 12: 'standard': 'gb9999' is neither a standard"),
-        ("negative margin", { $0.replacingOccurrences(of: "margin: 50", with: "margin: -50") }, { $0 }, "'grid.margin': must be ≥ 0"),
-        ("a single sample", { $0 }, { $0.split(separator: "\n").prefix(2).joined(separator: "\n") + "\n" },
-         "samples.csv, column 'pH': pH: 1 sample(s) available but at least 3 needed"),
-    ]
-
-    @Test("Bad input: a clear error and no partial outputs", arguments: 0..<12)
-    func badInput(_ i: Int) throws {
-        let c = Self.badInputs[i]
-        let dir = ScratchFolder()
-        do {
-            let p = try project(in: dir, edit: c.project, editSamples: c.samples)
-            _ = try runProject(p, options: RunOptions(outputDir: dir.file("out")), progress: Self.quiet)
-            Issue.record("\(c.label): the run should fail")
-        } catch {
-            #expect("\(error)".contains(c.expected), "\(c.label): \(error)")
-        }
-        let left = (try? FileManager.default.contentsOfDirectory(atPath: dir.file("out"))) ?? []
-        #expect(left.isEmpty, "\(c.label): files left behind: \(left)")
-    }
-
     @Test("The output folder is a file, or another run holds it: a clear error, nothing written")
     func outputFolderRefused() throws {
         let dir = ScratchFolder()
@@ -188,14 +151,6 @@ struct RunProjectTests {
         _ = try runProject(p, options: RunOptions(outputDir: dir.file("busy")), progress: Self.quiet)
         #expect(!FileManager.default.fileExists(atPath: dir.file("busy/.soilmap.lock")))
         #expect(FileManager.default.fileExists(atPath: dir.file("busy/report.html")))
-    }
-
-    @Test("A misspelled project key fails before anything is written")
-    func misspelledKeyInRun() throws {
-        let dir = ScratchFolder()
-        #expect(throws: ProjectError.self) {
-            _ = try project(in: dir, edit: { $0.replacingOccurrences(of: "land_use_field:", with: "landuse_field:") })
-        }
     }
 
     @Test("SHA-256 of known vectors (FIPS 180-4 examples)")

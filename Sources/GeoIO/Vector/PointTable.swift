@@ -15,10 +15,13 @@ public struct PointTable: Sendable {
     public var coordinateColumns: (x: String, y: String)?
     /// Whether the coordinate columns are named like longitude/latitude.
     public var looksGeographic: Bool
+    /// For CSV: the line each row starts on (blank lines and quoted line breaks counted).
+    public var lines: [Int]? = nil
 
     /// Where a point came from, for messages: "row 12 (line 13)" for CSV, "feature 12" otherwise.
     public func label(_ i: Int) -> String {
-        coordinateColumns != nil ? "row \(fids[i]) (line \(fids[i] + 1))" : "feature \(fids[i])"
+        if let lines { return "row \(i + 1) (line \(lines[i]))" }
+        return coordinateColumns != nil ? "row \(fids[i]) (line \(fids[i] + 1))" : "feature \(fids[i])"
     }
 
     /// Index of the field called `name` (exact, then case-insensitive).
@@ -38,10 +41,16 @@ public struct PointTable: Sendable {
     /// geometry (CSV), the coordinate columns are `xField`/`yField` when given, else the
     /// first pair of `guessedColumnPairs` present (case-insensitive).
     ///
+    /// A CSV row with more or fewer fields than the header is refused (OGR would drop extra
+    /// fields and leave missing ones empty, shifting or losing values without a word).
+    ///
+    /// - Parameter columnOptions: how the user names the coordinate columns (`--x-field`,
+    ///   `samples.x`), for messages.
     /// - Throws: ``InputError`` naming the file and row for a missing or non-numeric
-    ///   coordinate, a non-point geometry, or missing coordinate columns.
+    ///   coordinate, a ragged CSV row, a non-point geometry, or missing coordinate columns.
     public static func read(path: String, layer: String? = nil, xField: String? = nil, yField: String? = nil,
-                            options: VectorOpenOptions = .init(detectCSVTypes: false)) throws -> PointTable {
+                            options: VectorOpenOptions = .init(detectCSVTypes: false),
+                            columnOptions: (x: String, y: String) = ("--x-field", "--y-field")) throws -> PointTable {
         let ds = try VectorDataset(path: path, options: options)
         let lyr = try ds.layer(named: layer)
         let fields = lyr.fields
@@ -56,14 +65,14 @@ public struct PointTable: Sendable {
             }
             xi = a; yi = b
         } else if xField != nil || yField != nil {
-            throw InputError(.invalidArgument, path: path, "give both the x and the y column (--x-field and --y-field)")
+            throw InputError(.invalidArgument, path: path, "give both the x and the y column (\(columnOptions.x) and \(columnOptions.y))")
         } else if !lyr.hasGeometry || ds.driverName == "CSV" {
             for (a, b) in guessedColumnPairs {
                 if let i = find(a), let j = find(b) { xi = i; yi = j; break }
             }
             if xi == nil && !lyr.hasGeometry {
                 throw InputError(.missingField, path: path,
-                                 "has no point geometry and no coordinate columns I recognise (x/y, lon/lat, longitude/latitude, 经度/纬度); name them with --x-field and --y-field. Columns are: \(fields.map(\.name).joined(separator: ", "))")
+                                 "has no point geometry and no coordinate columns I recognise (x/y, lon/lat, longitude/latitude, 经度/纬度); name them with \(columnOptions.x) and \(columnOptions.y). Columns are: \(fields.map(\.name).joined(separator: ", "))")
             }
         }
         var table = PointTable(path: path, layerName: lyr.name, fields: fields, fids: [], coordinates: [], rows: [],
@@ -75,10 +84,24 @@ public struct PointTable: Sendable {
         } else {
             table.looksGeographic = lyr.crs?.isGeographic ?? false
         }
+        let shape = ds.driverName == "CSV" ? try CSVRecords.read(path: ds.readPath) : nil
+        if let shape, lyr.featureCount == shape.records.count {
+            table.lines = shape.records.map(\.line)
+        }
         try lyr.forEachFeature { f in
             let c: Coordinate
+            let row = table.fids.count
+            if let shape, row < shape.records.count, shape.records[row].fieldCount != shape.headerFieldCount {
+                let r = shape.records[row]
+                let d = shape.delimiter == "\t" ? "tab" : "'\(shape.delimiter)'"
+                throw InputError(.badValue, path: path, location: "row \(row + 1) (line \(r.line))",
+                                 "has \(r.fieldCount) fields but the header has \(shape.headerFieldCount) (separated by \(d)); "
+                                 + (r.fieldCount > shape.headerFieldCount
+                                    ? "quote values that contain the separator (a decimal comma as \"0,25\", or better 0.25) or remove the extra fields"
+                                    : "add the missing fields (an empty field for a missing value, e.g. ',,')"))
+            }
             if let xi, let yi {
-                let rowLabel = "row \(f.fid) (line \(f.fid + 1))"
+                let rowLabel = table.lines.map { "row \(row + 1) (line \($0[row]))" } ?? "row \(f.fid) (line \(f.fid + 1))"
                 guard let x = f.values[xi].number, x.isFinite else {
                     throw InputError(.badValue, path: path, location: "\(rowLabel), column '\(fields[xi].name)'",
                                      f.values[xi].isNull ? "the coordinate is empty; fill it in or remove the row"

@@ -8,10 +8,13 @@ public struct VectorOpenOptions: Sendable, Hashable {
     /// For CSV: detect column types (integers, reals, dates). Off, every column is text,
     /// which lets callers report non-numeric values by row.
     public var detectCSVTypes: Bool
+    /// How the user gives the encoding (`--encoding`, `samples.encoding`), for messages.
+    public var encodingOption: String
 
-    public init(encoding: TextEncoding? = nil, detectCSVTypes: Bool = true) {
+    public init(encoding: TextEncoding? = nil, detectCSVTypes: Bool = true, encodingOption: String = "--encoding") {
         self.encoding = encoding
         self.detectCSVTypes = detectCSVTypes
+        self.encodingOption = encodingOption
     }
 }
 
@@ -29,6 +32,9 @@ public final class VectorDataset {
     public let options: VectorOpenOptions
     /// The encoding attribute text is decoded from (`nil`: passed through and checked as UTF-8).
     public let sourceEncoding: TextEncoding?
+    /// A CSV in another encoding is recoded to UTF-8 into GDAL's memory file system (GDAL's
+    /// CSV driver reads UTF-8 only); this is that copy, read instead of `path` and removed on deinit.
+    let recodedCopy: String?
 
     /// Opens `path` read-only.
     ///
@@ -53,18 +59,31 @@ public final class VectorDataset {
             openOptions.append("ENCODING=\(encoding?.name ?? "")")
         }
         let isCSV = path.lowercased().hasSuffix(".csv")
+        var openPath = path
         if isCSV {
             openOptions += ["AUTODETECT_TYPE=\(options.detectCSVTypes ? "YES" : "NO")", "KEEP_GEOM_COLUMNS=YES",
                             "EMPTY_STRING_AS_NULL=YES"]
+            if let e = options.encoding, !e.isUTF8 {
+                encoding = e
+                openPath = try Self.recodedCSV(path, from: e, option: options.encodingOption)
+            }
         }
+        self.recodedCopy = openPath == path ? nil : openPath
         self.sourceEncoding = encoding
         let oo = CStringList(openOptions)
         let (h, messages): (GDALDatasetH?, [String]) = withGDALErrors { errs in
             // GDALOpenEx: NULL on failure; GDAL_OF_VERBOSE_ERROR makes it say why.
-            let h = GDALOpenEx(path, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR), nil, oo.constPointer, nil)
+            let h = GDALOpenEx(openPath, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR), nil, oo.constPointer, nil)
             return (h, errs.all)
         }
         guard let h else {
+            if openPath != path { VSIUnlink(openPath) }
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                throw InputError(.notGeodata, path: path,
+                                 "is a folder GDAL cannot read as vector data (a folder of shapefiles or a .gdb would be); give the file itself",
+                                 libraryMessages: messages)
+            }
             throw InputError(.notGeodata, path: path,
                              "not a vector file GDAL can read (expected Shapefile, GeoPackage, GeoJSON, FlatGeobuf, CSV …)",
                              libraryMessages: messages)
@@ -73,7 +92,48 @@ public final class VectorDataset {
         self.driverName = GDALGetDriverShortName(GDALGetDatasetDriver(h)).map { String(cString: $0) } ?? "?"
     }
 
-    deinit { GDALClose(handle) }
+    deinit {
+        GDALClose(handle)
+        if let recodedCopy { VSIUnlink(recodedCopy) }
+    }
+
+    /// The path GDAL reads: `path`, or the UTF-8 copy of a recoded CSV.
+    var readPath: String { recodedCopy ?? path }
+
+    /// Recodes a CSV file to UTF-8 with GDAL's `CPLRecode` (iconv) into `/vsimem/`.
+    ///
+    /// - Throws: ``InputError`` (`encoding`) naming the file when its bytes are not valid in
+    ///   `encoding` (iconv then warns that characters could not be converted).
+    static func recodedCSV(_ path: String, from encoding: TextEncoding, option: String) throws(InputError) -> String {
+        guard var bytes = FileManager.default.contents(atPath: path).map([UInt8].init) else {
+            throw InputError(.fileNotFound, path: path, "cannot be read")
+        }
+        bytes.removeAll { $0 == 0 }  // a C string for CPLRecode; NUL bytes are not text anyway
+        bytes.append(0)
+        let (text, messages): (String?, [String]) = withGDALErrors { errs in
+            // CPLRecode: a new UTF-8 string (CPLFree), or NULL; iconv problems are CE_Warning.
+            let out = bytes.withUnsafeBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { CPLRecode($0.baseAddress, encoding.name, "UTF-8") }
+            }
+            return (takeCPLString(out), errs.all)
+        }
+        guard let text, messages.isEmpty else {
+            throw InputError(.encoding, path: path,
+                             "text could not be decoded as \(encoding.name) (\(option)); check the file's real encoding (GBK, GB18030, UTF-8) and give it with \(option)",
+                             libraryMessages: messages)
+        }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let copy = "/vsimem/soilmap-recoded-\(UUID().uuidString)/\(name)"
+        var utf8 = Array(text.utf8)
+        let ok = utf8.withUnsafeMutableBufferPointer { b -> Bool in
+            // A file written into /vsimem/ is GDAL's own copy (the Swift array may go now).
+            guard let fp = VSIFOpenL(copy, "wb") else { return false }
+            let n = VSIFWriteL(b.baseAddress, 1, b.count, fp)
+            return VSIFCloseL(fp) == 0 && n == b.count
+        }
+        guard ok else { throw InputError(.encoding, path: path, "could not hold its UTF-8 copy in memory") }
+        return copy
+    }
 
     /// Number of layers.
     public var layerCount: Int { Int(GDALDatasetGetLayerCount(handle)) }
@@ -137,7 +197,7 @@ public final class VectorLayer {
             let f = OGR_FD_GetFieldDefn(defn, i)
             guard let cname = OGR_Fld_GetNameRef(f) else { continue }
             guard let fname = String(validatingCString: cname) else {
-                throw InputError(.encoding, path: dataset.path, location: "field #\(i + 1) name",
+                throw InputError(.encoding, path: dataset.path, location: "the name of field #\(i + 1)",
                                  Self.encodingAdvice(dataset))
             }
             let t: FieldType
@@ -162,10 +222,12 @@ public final class VectorLayer {
     }
 
     static func encodingAdvice(_ ds: VectorDataset) -> String {
+        let option = ds.options.encodingOption
         if ds.sourceEncoding == nil {
-            return "text is not valid UTF-8 and the file declares no encoding (no .cpg); give the encoding explicitly (for example --encoding GBK, or GB18030, CP1252), or add a .cpg file"
+            let cpg = ds.driverName == "ESRI Shapefile" ? ", or add a .cpg file" : ""
+            return "text is not valid UTF-8 and the file declares no encoding; give the encoding with \(option) (for example GBK, GB18030, CP1252)\(cpg)"
         }
-        return "text could not be decoded as \(ds.sourceEncoding!.name) (the .cpg or --encoding); check the file's real encoding (GBK, GB18030, UTF-8) and give it with --encoding"
+        return "text could not be decoded as \(ds.sourceEncoding!.name) (the .cpg or \(option)); check the file's real encoding (GBK, GB18030, UTF-8) and give it with \(option)"
     }
 
     /// Index of the field called `name` (exact match first, then case-insensitive).

@@ -1,0 +1,43 @@
+/// How the user spells each setting: command-line options for the single-step commands,
+/// project-file keys for `soilmap run`. Errors name the setting this way, so the advice in
+/// a message is something the user can actually change where they are.
+public struct SettingNames: Sendable {
+    public var samplesEncoding = "--encoding"
+    public var samplesX = "--x-field"
+    public var samplesY = "--y-field"
+    public var samplesCRS = "--s-srs"
+    /// `nil` where negative values cannot be allowed (project pollutants and pH).
+    public var allowNegative: String? = "--allow-negative"
+    public var workingCRS = "--t-srs"
+    public var parcelsEncoding = "--encoding"
+    public var landUseField = "--land-use-field"
+    public var parcelIdField = "id field"
+    public var zoneField = "--zone-field"
+    public var zoneNameField = "--zone-name-field"
+    public var landUseMap = "--land-use-map"
+    public var area = "--area"
+    /// Project files write values as YAML (`key: value`), the command line as `--option value`.
+    var isProjectFile = false
+
+    /// The single-step commands' options.
+    public static let commandLine = SettingNames()
+
+    /// The keys of a project file (`soilmap run`).
+    public static let projectFile = SettingNames(
+        samplesEncoding: "samples.encoding", samplesX: "samples.x", samplesY: "samples.y", samplesCRS: "samples.crs",
+        allowNegative: nil, workingCRS: "grid.crs", parcelsEncoding: "parcels.encoding", landUseField: "parcels.land_use_field",
+        parcelIdField: "parcels.id_field", zoneField: "parcels.township_field", zoneNameField: "townships.name_field",
+        landUseMap: "parcels.land_use_map", area: "area", isProjectFile: true)
+
+    /// Advice for a land-use value the mapping does not know.
+    func addLandUseAdvice(_ raw: String) -> String {
+        isProjectFile
+            ? "add it to \(landUseMap) as '\(raw): paddy', '\(raw): other' or '\(raw): orchard'"
+            : "add it with \(landUseMap) '\(raw)=paddy|other|orchard'"
+    }
+
+    /// How to choose the other area mode (`--area geodesic`, `area: geodesic`).
+    func areaAdvice(_ mode: String) -> String {
+        isProjectFile ? "\(area): \(mode)" : "\(area) \(mode)"
+    }
+}
