@@ -7,7 +7,7 @@ APT_PACKAGES := libgdal-dev libproj-dev gdal-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_OUT ?= demo-out
 
-.PHONY: deps build release test demo clean bench
+.PHONY: deps build release test demo clean bench fuzz
 
 deps:
 	@missing=""; \
@@ -39,6 +39,36 @@ demo: release
 
 bench: release
 	bash Benchmarks/run.sh
+
+# Coverage-guided fuzzing (libFuzzer, from the Swift toolchain) of the parsers of hand-written
+# inputs: the samples CSV, the project file and a threshold CSV, FUZZ_SECONDS each (default 600),
+# the three at once. Seeds and dictionaries: Tests/FuzzCorpus; working corpora and any crash
+# inputs: .build/fuzz-work/TARGET. Fails when any target found a crash, trap, leak or hang.
+# Replay an input: .build/debug/soilmap-fuzz TARGET FILE. Linked with lld: GNU gold crashes
+# (internal error in format_file_lineno) on libFuzzer's objects from the Swift toolchain.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := csv project thresholds
+fuzz: deps
+	$(SWIFT) build -c release --product soilmap-fuzz --build-path .build/fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DLIBFUZZER \
+	  -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+	@pids=""; for t in $(FUZZ_TARGETS); do \
+	  w=.build/fuzz-work/$$t; rm -rf $$w/findings; mkdir -p $$w/corpus $$w/findings; \
+	  dict=""; [ -f Tests/FuzzCorpus/$$t.dict ] && dict="-dict=Tests/FuzzCorpus/$$t.dict"; \
+	  echo "make fuzz: $$t for $(FUZZ_SECONDS) s (log: $$w/log.txt)"; \
+	  SOILMAP_FUZZ_TARGET=$$t .build/fuzz/release/soilmap-fuzz $$w/corpus Tests/FuzzCorpus/$$t $$dict \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=4096 -max_len=65536 \
+	    -artifact_prefix=$$w/findings/ -print_final_stats=1 > $$w/log.txt 2>&1 & pids="$$pids $$!"; \
+	done; \
+	status=0; for p in $$pids; do wait $$p || status=1; done; \
+	for t in $(FUZZ_TARGETS); do \
+	  w=.build/fuzz-work/$$t; \
+	  runs=$$(grep -o 'stat::number_of_executed_units: *[0-9]*' $$w/log.txt | grep -o '[0-9]*$$'); \
+	  cov=$$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' $$w/log.txt | tail -1 | grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*/[0-9a-zA-Z]*'); \
+	  found=$$(ls $$w/findings | wc -l); \
+	  echo "make fuzz: $$t: $$runs inputs in $(FUZZ_SECONDS) s, $$cov, findings: $$found"; \
+	  ls $$w/findings | sed "s|^|    $$w/findings/|"; \
+	done; \
+	exit $$status
 
 clean:
 	rm -rf .build $(DEMO_OUT)

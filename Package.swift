@@ -11,6 +11,7 @@
 //   Standards            pure-Swift GB 15618 / GB 36600 thresholds and classification
 //   SoilMapKit           the pipeline: commands as library functions, glue between the above
 //   soilmap              the thin command-line front end
+//   soilmap-fuzz         fuzz targets for the parsers of hand-written inputs (make fuzz)
 import PackageDescription
 
 #if arch(x86_64)
@@ -82,6 +83,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Fuzz targets for the hand-written inputs (samples CSV, project file, threshold CSV):
+        // a replay tool in normal builds, a libFuzzer binary under `make fuzz`.
+        .executableTarget(name: "soilmap-fuzz", dependencies: ["SoilMapKit", "GeoIO", "Standards"]),
 
         // MARK: Tests
         .testTarget(name: "GeoTypesTests", dependencies: ["GeoTypes"]),
