@@ -151,6 +151,20 @@ public struct Classifier: Hashable, Sendable {
         return t
     }
 
+    /// The screening and intervention values of pollutant `i` (an index into ``pollutants``)
+    /// at `pH` (rounded as the options say; ignored by tables without pH bands).
+    ///
+    /// - Returns: `nil` when `pH` is NaN (nodata).
+    /// - Throws: ``StandardsError`` when the table needs a pH and none is given, the pH is out
+    ///   of range, or no band covers it.
+    public func threshold(of i: Int, pH: Double?) throws(StandardsError) -> Threshold? {
+        guard let ph = try preparedPH(pH, index: nil)! else { return nil }
+        guard let t = threshold(i, pH: ph) else {
+            throw .noPHBand(pollutant: pollutants[i].name, landUse: landUse.rawValue, pH: ph, source: table.source)
+        }
+        return t
+    }
+
     /// Prepares a pH: `nil` means nodata.
     func preparedPH(_ pH: Double?, index: Int?) throws(StandardsError) -> Double?? {
         guard needsPH else { return .some(.some(0)) }
