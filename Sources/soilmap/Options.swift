@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoIO
 import Geostat
 import SoilMapKit
 
@@ -54,6 +55,51 @@ struct SampleOptions: ParsableArguments {
         s.allowNegative = allowNegative
         return s
     }
+}
+
+/// Sample points with several pollutant columns (screen, monitor).
+struct PointSampleOptions: ParsableArguments {
+    @Option(help: "Sample points (CSV with coordinate columns, or any point layer).")
+    var samples: String?
+
+    @Option(help: "Pollutant columns, comma-separated: standard names (Cd,Pb,As) or NAME=COLUMN (Pb=lead,Cd=镉).")
+    var fields: String?
+
+    @Option(name: .customLong("x-field"), help: "Column of x / longitude in the samples.")
+    var xField: String?
+
+    @Option(name: .customLong("y-field"), help: "Column of y / latitude in the samples.")
+    var yField: String?
+
+    @Option(name: [.customLong("s-srs"), .customLong("s_srs", withSingleDash: true)], help: "CRS of the samples when they declare none.")
+    var sSrs: String?
+
+    @Option(name: .customLong("sample-id-field"), help: "Column with sample ids (guessed: sample_id, id, 编号 …).")
+    var sampleIdField: String?
+
+    @Option(help: "Text encoding of inputs that are not UTF-8 and declare none (GBK …).")
+    var encoding: String?
+
+    /// The reader of `--samples`, or nil without it.
+    func reader() throws -> SampleReader? {
+        guard let samples else { return nil }
+        return SampleReader(path: samples, xField: xField, yField: yField, sourceCRS: try sSrs.map(CRS.init),
+                            idField: sampleIdField, allowUnknownCRS: false, encoding: encoding)
+    }
+
+    /// `--fields`: `Cd,Pb` or `Cd=镉,Pb=lead` as pollutant names and the columns holding them.
+    var fieldList: [(name: String, column: String)] {
+        (fields ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { item in
+            let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            return parts.count == 2 ? (parts[0], parts[1]) : (item, item)
+        }
+    }
+}
+
+/// Writes a result table as XLSX when `path` ends in .xlsx, else as CSV (UTF-8 with BOM).
+func writeTable(_ t: ResultTable, to path: String, sheet: String, files: OutputFiles) throws {
+    let tmp = try files.temporaryPath(for: path)
+    if path.lowercased().hasSuffix(".xlsx") { try t.writeXLSX(to: tmp, sheet: sheet) } else { try t.writeCSV(to: tmp) }
 }
 
 extension BelowDetectionRule: ExpressibleByArgument {}

@@ -33,26 +33,7 @@ struct Screen: ParsableCommand {
     @Option(name: .customLong("id-field"), help: "Plot identifier field.")
     var idField: String?
 
-    @Option(help: "Attribute encoding of the plots or samples when not UTF-8 and undeclared (GBK …).")
-    var encoding: String?
-
-    @Option(help: "Sample points (CSV with coordinate columns, or any point layer).")
-    var samples: String?
-
-    @Option(help: "Sample columns to screen, comma-separated: GB 36600 names (Cd,Pb,As,Hg) or NAME=COLUMN (Pb=lead,Cd=镉).")
-    var fields: String?
-
-    @Option(name: .customLong("x-field"), help: "Column of x / longitude in the samples.")
-    var xField: String?
-
-    @Option(name: .customLong("y-field"), help: "Column of y / latitude in the samples.")
-    var yField: String?
-
-    @Option(name: [.customLong("s-srs"), .customLong("s_srs", withSingleDash: true)], help: "CRS of the samples when they declare none.")
-    var sSrs: String?
-
-    @Option(name: .customLong("sample-id-field"), help: "Column with sample ids (guessed: sample_id, id, 编号 …).")
-    var sampleIdField: String?
+    @OptionGroup var sampleOptions: PointSampleOptions
 
     @Option(help: "Interpolated surface NAME=FILE (repeatable), NAME a GB 36600 pollutant, e.g. Pb=Pb.tif.")
     var surface: [String] = []
@@ -70,8 +51,8 @@ struct Screen: ParsableCommand {
     var overwrite = false
 
     func validate() throws {
-        guard samples != nil || !surface.isEmpty else { throw ValidationError("give --samples with --fields, or --surface NAME=FILE, or both") }
-        if samples != nil && fields == nil { throw ValidationError("--samples needs --fields (the pollutant columns to screen)") }
+        guard sampleOptions.samples != nil || !surface.isEmpty else { throw ValidationError("give --samples with --fields, or --surface NAME=FILE, or both") }
+        if sampleOptions.samples != nil && sampleOptions.fields == nil { throw ValidationError("--samples needs --fields (the pollutant columns to screen)") }
         guard ["class1", "class2", "1", "2"].contains(landClass) else { throw ValidationError("--land-class is class1 or class2") }
     }
 
@@ -82,28 +63,15 @@ struct Screen: ParsableCommand {
             if let useMap { s.useMapping = try PlannedUseMapping(adding: useMap) }
             s.defaultClass = landClass.hasSuffix("2") ? .class2 : .class1
             s.idField = idField
-            s.encoding = encoding
-            let columns = (fields ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                .map { item -> (name: String, column: String) in
-                    let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                    return parts.count == 2 ? (parts[0], parts[1]) : (item, item)
-                }
-            var table: SampleTable? = nil
-            if let samples {
-                let reader = SampleReader(path: samples, xField: xField, yField: yField, sourceCRS: try sSrs.map(CRS.init),
-                                          idField: sampleIdField, allowUnknownCRS: false, encoding: encoding)
-                table = try reader.read()
-            }
-            let r = try screenPlots(plotsPath: plots, layer: layer, samples: table, samplePollutants: columns,
+            s.encoding = sampleOptions.encoding
+            let table = try sampleOptions.reader()?.read()
+            let r = try screenPlots(plotsPath: plots, layer: layer, samples: table, samplePollutants: sampleOptions.fieldList,
                                     surfaces: try namedPaths(surface, option: "--surface"), settings: s)
             printWarnings((table?.warnings ?? []) + r.warnings)
             let files = OutputFiles(overwrite: overwrite)
             try r.writeGeoPackage(to: try files.temporaryPath(for: output))
-            for (path, t, sheet) in [(self.table, r.findingsTable, "findings"), (list, r.investigationList, "investigate")] {
-                guard let path else { continue }
-                let tmp = try files.temporaryPath(for: path)
-                if path.lowercased().hasSuffix(".xlsx") { try t.writeXLSX(to: tmp, sheet: sheet) } else { try t.writeCSV(to: tmp) }
-            }
+            if let path = self.table { try writeTable(r.findingsTable, to: path, sheet: "findings", files: files) }
+            if let list { try writeTable(r.investigationList, to: list, sheet: "investigate", files: files) }
             try files.commit()
             let counts = Dictionary(grouping: r.plots, by: \.verdict).mapValues(\.count)
             print("\(r.plots.count) plots: \(counts[.priorityProtection] ?? 0) below the screening values, "

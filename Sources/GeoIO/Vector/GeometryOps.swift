@@ -31,22 +31,43 @@ public enum GeometryOps {
     ///   when nothing polygonal is left).
     public static func makeValid(_ g: Geometry) throws(LibraryError) -> Geometry {
         try withOGR(g) { h in
-            let r: Result<Geometry, LibraryError> = withGDALErrors { errs in
-                // OGR_G_MakeValid: NULL on failure (or when GDAL lacks GEOS).
-                guard let v = OGR_G_MakeValid(h) else {
-                    return .failure(LibraryError(.gdal, function: "OGR_G_MakeValid", messages: errs.all))
-                }
-                defer { OGR_G_DestroyGeometry(v) }
-                do {
-                    let decoded = try VectorLayer.decode(v)
-                    let polys = decoded.polygons
-                    return .success(polys.count == 1 ? .polygon(polys[0]) : .multiPolygon(MultiPolygon(polys)))
-                } catch {
-                    return .failure(LibraryError(.gdal, function: "OGR_G_MakeValid", messages: ["\(error)"]))
-                }
-            }
-            return try r.get()
+            try polygonalResult("OGR_G_MakeValid") { OGR_G_MakeValid(h) }  // NULL on failure (or without GEOS)
         }
+    }
+
+    /// The geometry grown by `distance` (CRS units, so use a projected CRS), as GEOS buffers it
+    /// (`OGR_G_Buffer`): round joins and caps, each quarter circle approximated by
+    /// `quadrantSegments` segments (a buffered point is then a regular polygon of
+    /// 4 × `quadrantSegments` sides, whose area is π r² · sin(2π/n)/(2π/n), 0.99984 for 32).
+    public static func buffer(_ g: Geometry, distance: Double, quadrantSegments: Int = 32) throws(LibraryError) -> Geometry {
+        try withOGR(g) { h in
+            try polygonalResult("OGR_G_Buffer") { OGR_G_Buffer(h, distance, Int32(quadrantSegments)) }  // NULL on failure
+        }
+    }
+
+    /// The part of `a` outside `b` (`OGR_G_Difference`, GEOS), polygonal parts only.
+    public static func difference(_ a: Geometry, _ b: Geometry) throws(LibraryError) -> Geometry {
+        try withOGR(a) { ha in
+            try withOGR(b) { hb in
+                try polygonalResult("OGR_G_Difference") { OGR_G_Difference(ha, hb) }  // NULL on failure
+            }
+        }
+    }
+
+    /// Runs an OGR call returning a new geometry (NULL on failure), decodes its polygonal
+    /// parts (a polygon, a multipolygon, or an empty multipolygon) and destroys it.
+    static func polygonalResult(_ function: String, _ call: () -> OGRGeometryH?) throws(LibraryError) -> Geometry {
+        let r: Result<Geometry, LibraryError> = withGDALErrors { errs in
+            guard let v = call() else { return .failure(LibraryError(.gdal, function: function, messages: errs.all)) }
+            defer { OGR_G_DestroyGeometry(v) }
+            do {
+                let polys = try VectorLayer.decode(v).polygons
+                return .success(polys.count == 1 ? .polygon(polys[0]) : .multiPolygon(MultiPolygon(polys)))
+            } catch {
+                return .failure(LibraryError(.gdal, function: function, messages: ["\(error)"]))
+            }
+        }
+        return try r.get()
     }
 
     /// A point guaranteed to lie inside the polygonal geometry (`OGR_G_PointOnSurface`).

@@ -1,0 +1,183 @@
+import Foundation
+import GeoIO
+import GeoTypes
+import Standards
+import Testing
+@testable import SoilMapKit
+
+/// `soilmap monitor`: soil around key supervised enterprises (issue 14).
+///
+/// GB 15618-2018 Cd, land use "other" (mg/kg): pH ≤ 5.5 screening 0.3, intervention 1.5;
+/// 5.5–6.5: 0.3 / 2.0; 6.5–7.5: 0.3 / 3.0; > 7.5: 0.6 / 4.0.
+@Suite("Monitoring around enterprises")
+struct MonitoringTests {
+    static let x0 = 500_000.0, y0 = 3_300_000.0
+    /// Area of the regular polygon GEOS makes of a circle of radius r with 32 segments per quarter.
+    static func ngon(_ r: Double) -> Double { 64 * r * r * sin(2 * Double.pi / 128) }
+
+    static func enterprises(_ dir: ScratchFolder, site: Geometry = .point(Coordinate(x: x0, y: y0))) throws {
+        let w = try VectorWriter(path: dir.file("ent.gpkg"), format: .geoPackage)
+        let l = try w.createLayer(name: "enterprises", geometryType: .unknown, crs: try CRS(epsg: 4547),
+                                  fields: [FieldDefinition("eid", .string), FieldDefinition("name", .string)])
+        try l.append(geometry: site, values: [.string("E1"), .string("焦化厂")])
+        try w.close()
+    }
+
+    static let samples: [(id: String, dx: Double, dy: Double, cd: String, ph: String, round: String)] = [
+        ("S1", 50, 0, "0.2", "7.0", "2020"), ("S2", 0, 60, "0.5", "7.0", "2020"), ("S3", -150, 0, "4.0", "7.0", "2020"),
+        ("S4", 0, -250, "9", "7.0", "2020"), ("S5", 30, 30, "0.4", "6.0", "2024"), ("S6", -20, 10, "0.1", "5.0", "2024"),
+        ("S7", 120, 0, "1.0", "7.5", "2024"),
+    ]
+
+    static func writeSamples(_ dir: ScratchFolder) throws {
+        let csv = "sample_id,x,y,Cd,pH,round\n" + samples.map { "\($0.id),\(x0 + $0.dx),\(y0 + $0.dy),\($0.cd),\($0.ph),\($0.round)" }.joined(separator: "\n") + "\n"
+        try csv.write(toFile: dir.file("s.csv"), atomically: true, encoding: .utf8)
+    }
+
+    static func reader(_ dir: ScratchFolder) -> SampleReader {
+        SampleReader(path: dir.file("s.csv"), sourceCRS: try! CRS(epsg: 4547), allowUnknownCRS: false)
+    }
+
+    static func settings() -> MonitorSettings {
+        var s = MonitorSettings(rings: [0, 100, 200])
+        s.idField = "eid"
+        s.nameField = "name"
+        s.phColumn = "pH"
+        s.roundColumn = "round"
+        return s
+    }
+
+    @Test("Hand-computed rings: samples, mean, max, P90, exceedances at each sample's pH, rounds and changes, areas")
+    func handComputed() throws {
+        let dir = ScratchFolder()
+        try Self.enterprises(dir)
+        try Self.writeSamples(dir)
+        let r = try monitorEnterprises(path: dir.file("ent.gpkg"), samples: Self.reader(dir), pollutants: [("Cd", "Cd")],
+                                       surfaces: [], phSurface: nil, settings: Self.settings())
+        #expect(r.rounds == ["2020", "2024"] && r.rings.count == 2)
+        let (r1, r2) = (r.rings[0], r.rings[1])
+        #expect(r1.label == "0–100 m" && r2.label == "100–200 m" && r1.enterpriseName == "焦化厂")
+        // 0–100 m, 2020: S1 0.2, S2 0.5 → mean 0.35, P90 0.2 + 0.9 × 0.3 = 0.47; S2 above 0.3.
+        let a = r1.stats[0][0]
+        #expect(a.samples == 2 && abs(a.mean! - 0.35) < 1e-12 && a.max == 0.5 && abs(a.p90! - 0.47) < 1e-12)
+        #expect(a.overScreening == 1 && a.overIntervention == 0)
+        // 0–100 m, 2024: S5 0.4 at pH 6.0 (above 0.3), S6 0.1.
+        let b = r1.stats[1][0]
+        #expect(b.samples == 2 && abs(b.mean! - 0.25) < 1e-12 && b.overScreening == 1)
+        // 100–200 m: 2020 S3 4.0 at pH 7 (above the intervention value 3.0); 2024 S7 1.0 at pH 7.5.
+        #expect(r2.stats[0][0].samples == 1 && r2.stats[0][0].overIntervention == 1 && r2.stats[0][0].p90 == 4)
+        #expect(r2.stats[1][0].samples == 1 && r2.stats[1][0].overScreening == 1 && r2.stats[1][0].overIntervention == 0)
+        // S4 at 250 m is in no ring.
+        #expect(r.rings.map { $0.stats[0][0].samples + $0.stats[1][0].samples }.reduce(0, +) == 6)
+        #expect(r1.worstClass(round: 0) == .safeUtilization && r2.worstClass(round: 0) == .strictControl)
+        // Changes of the mean: 0.35 → 0.25 and 4.0 → 1.0.
+        let ch = r.changesTable.rows
+        #expect(ch.count == 2)
+        if case .real(let d) = ch[0][9], case .real(let pct) = ch[0][10] { #expect(abs(d + 0.1) < 1e-12 && abs(pct + 100.0 / 3.5) < 1e-9) } else { Issue.record("no change") }
+        if case .real(let d) = ch[1][9] { #expect(abs(d + 3) < 1e-12) } else { Issue.record("no change") }
+        // Areas: the 128-gons of GEOS, on the central meridian of the GK zone (scale 1).
+        #expect(abs(r1.area - Self.ngon(100)) / Self.ngon(100) < 1e-6)
+        #expect(abs(r2.area - (Self.ngon(200) - Self.ngon(100))) / Self.ngon(200) < 1e-6)
+        #expect(r.statisticsTable.rows.count == 4)
+    }
+
+    @Test("A site polygon: rings start at its boundary; surface shares: half the ring above the values")
+    func polygonAndSurface() throws {
+        let dir = ScratchFolder()
+        let square = Geometry.polygon(Polygon(exterior: LinearRing(closing: [
+            Coordinate(x: Self.x0 - 10, y: Self.y0 - 10), Coordinate(x: Self.x0 + 10, y: Self.y0 - 10),
+            Coordinate(x: Self.x0 + 10, y: Self.y0 + 10), Coordinate(x: Self.x0 - 10, y: Self.y0 + 10)])))
+        try Self.enterprises(dir, site: square)
+        try Self.writeSamples(dir)
+        // A Cd surface over 600 m × 600 m centred on the site: west half 5.0, east half 0.1 (10 m cells).
+        let grid = try GridSpec(minX: Self.x0 - 300, maxY: Self.y0 + 300, cellWidth: 10, cellHeight: 10, columns: 60, rows: 60)
+        let cd = (0..<3600).map { $0 % 60 < 30 ? 5.0 : 0.1 }
+        try TinyWorld.writeSurface(dir.file("cd.tif"), cd, grid: grid)
+        var s = Self.settings()
+        s.phColumn = nil
+        s.phValue = 7.0
+        s.roundColumn = nil
+        let r = try monitorEnterprises(path: dir.file("ent.gpkg"), samples: Self.reader(dir), pollutants: [("Cd", "Cd")],
+                                       surfaces: [("Cd", dir.file("cd.tif"))], phSurface: nil, settings: s)
+        // buffer(100) of a 20 m square minus the square: 4 × 20 × 100 of sides + the four rounded corners (one 128-gon).
+        let ring1 = 4 * 20 * 100 + Self.ngon(100)
+        #expect(abs(r.rings[0].area - ring1) / ring1 < 1e-6)
+        #expect(r.rounds == [""])
+        // The site is symmetric about the split at x0: exactly half of each ring is west of it.
+        for ring in r.rings {
+            #expect(abs(ring.shareOverScreening[0]! - 0.5) < 1e-9 && abs(ring.shareOverIntervention[0]! - 0.5) < 1e-9, "\(ring.label)")
+        }
+        // S1 (50 m east of the centre, 40 m from the site) is in 0–100 m; S3 (140 m from the site) in 100–200 m.
+        #expect(r.rings[0].stats[0][0].samples == 4 && r.rings[1].stats[0][0].samples == 2)
+    }
+
+    @Test("Meuse as a monitored site: ring statistics against distances and statistics computed here from the CSV")
+    func meuse() throws {
+        let dir = ScratchFolder()
+        let (ex, ey) = (179_300.0, 331_000.0)
+        let w = try VectorWriter(path: dir.file("ent.gpkg"), format: .geoPackage)
+        let l = try w.createLayer(name: "e", geometryType: .point, crs: try CRS(epsg: 28992), fields: [FieldDefinition("eid", .string)])
+        try l.append(geometry: .point(Coordinate(x: ex, y: ey)), values: [.string("M")])
+        try w.close()
+        var s = MonitorSettings(rings: [0, 250, 500, 1000])
+        s.idField = "eid"
+        s.phValue = 7.0
+        let reader = SampleReader(path: fixture("meuse/meuse.csv"), sourceCRS: try CRS(epsg: 28992), allowUnknownCRS: false)
+        let r = try monitorEnterprises(path: dir.file("ent.gpkg"), samples: reader, pollutants: [("Cd", "cadmium"), ("Zn", "zinc")],
+                                       surfaces: [], phSurface: nil, settings: s)
+        let csv = try CSVText(path: fixture("meuse/meuse.csv"))
+        let col = { (n: String) in csv.header.firstIndex(of: n)! }
+        func p90(_ v: [Double]) -> Double { let s = v.sorted(); let h = Double(s.count - 1) * 0.9; let i = Int(h); return s[i] + (h - Double(i)) * (s[min(i + 1, s.count - 1)] - s[i]) }
+        var total = 0
+        for (k, ring) in r.rings.enumerated() {
+            let (a, b) = ([0.0, 250, 500][k], [250.0, 500, 1000][k])
+            let inside = csv.rows.filter { row in
+                let d = hypot(Double(row[col("x")])! - ex, Double(row[col("y")])! - ey)
+                return d >= a && d < b
+            }
+            total += inside.count
+            // Screening values at pH 7 (other): Cd 0.3, Zn 250.
+            for (j, (name, screening)) in [("cadmium", 0.3), ("zinc", 250.0)].enumerated() {
+                let v = inside.map { Double($0[col(name)])! }
+                let st = ring.stats[0][j]
+                #expect(st.samples == v.count, "\(ring.label) \(name)")
+                guard !v.isEmpty else { continue }
+                #expect(abs(st.mean! - v.reduce(0, +) / Double(v.count)) < 1e-9 * st.mean!)
+                #expect(st.max == v.max() && abs(st.p90! - p90(v)) < 1e-9 * st.p90!)
+                #expect(st.overScreening == v.filter { $0 > screening }.count)
+            }
+        }
+        #expect(total > 20, "the rings were placed where Meuse has samples (\(total))")
+    }
+
+    @Test("Bad input: rings, missing pH, lines as enterprises; the command line writes its four outputs",
+          .enabled(if: soilmapBinary != nil))
+    func badInputAndCLI() throws {
+        let dir = ScratchFolder()
+        try Self.enterprises(dir)
+        try Self.writeSamples(dir)
+        var s = Self.settings()
+        s.rings = [0, 200, 100]
+        #expect { _ = try monitorEnterprises(path: dir.file("ent.gpkg"), samples: Self.reader(dir), pollutants: [("Cd", "Cd")], surfaces: [], phSurface: nil, settings: s) }
+            throws: { "\($0)".contains("--rings needs at least two distances") }
+        s = Self.settings()
+        s.phColumn = nil
+        #expect { _ = try monitorEnterprises(path: dir.file("ent.gpkg"), samples: Self.reader(dir), pollutants: [("Cd", "Cd")], surfaces: [], phSurface: nil, settings: s) }
+            throws: { "\($0)".contains("thresholds depend on pH: give the samples' pH column (--ph-field)") }
+        try Self.enterprises(dir, site: .lineString(LineString([Coordinate(x: Self.x0, y: Self.y0), Coordinate(x: Self.x0 + 5, y: Self.y0)])))
+        #expect { _ = try monitorEnterprises(path: dir.file("ent.gpkg"), samples: Self.reader(dir), pollutants: [("Cd", "Cd")], surfaces: [], phSurface: nil, settings: Self.settings()) }
+            throws: { "\($0)".contains("ent.gpkg, feature 1: is neither a point nor a polygon") }
+        try Self.enterprises(dir)
+        let run = try CLITests.run(["monitor", dir.file("ent.gpkg"), "--id-field", "eid", "--rings", "0,100,200", "--samples", dir.file("s.csv"),
+                                    "--s-srs", "EPSG:4547", "--fields", "Cd", "--ph-field", "pH", "--round-field", "round",
+                                    "-o", dir.file("rings.gpkg"), "--table", dir.file("t.csv"), "--changes", dir.file("c.xlsx"),
+                                    "--report", dir.file("m.html")])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("1 enterprises, 2 rings, 2 round(s)"))
+        let html = try String(contentsOfFile: dir.file("m.html"), encoding: .utf8)
+        #expect(html.contains("E1") && html.contains("<svg") && html.contains("Changes between rounds") && !html.contains("http"))
+        let rings = try VectorDataset(path: dir.file("rings.gpkg")).layer(named: "rings").readFeatures()
+        #expect(rings.count == 2)
+        #expect(try CSVText(path: dir.file("t.csv")).rows.count == 4)
+    }
+}
