@@ -18,6 +18,14 @@ public enum GDALConfiguration {
         GDALRuntime.ensureRegistered()
         CPLSetConfigOption(key, value)
     }
+
+    /// Sets a GDAL configuration option for the calling thread only
+    /// (`CPLSetThreadLocalConfigOption`; it takes precedence over the process-wide value), so
+    /// concurrent work in one process (two runs, a test suite) cannot see or undo it.
+    public static func setForThisThread(_ key: String, _ value: String?) {
+        GDALRuntime.ensureRegistered()
+        CPLSetThreadLocalConfigOption(key, value)
+    }
 }
 
 extension GDALConfiguration {

@@ -67,8 +67,10 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
         GDALConfiguration.setBlockCacheSize(bytes: 256 << 20)
     }
     // Reproducible outputs: GeoPackages record this as their last-change time instead of now.
-    GDALConfiguration.set("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z")
-    defer { GDALConfiguration.set("OGR_CURRENT_DATE", nil) }
+    // Thread-local: every GeoPackage of the run is written and closed on this thread, and
+    // another run in the same process (a test suite) cannot unset it half-way.
+    GDALConfiguration.setForThisThread("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z")
+    defer { GDALConfiguration.setForThisThread("OGR_CURRENT_DATE", nil) }
     func out(_ name: String) throws -> String { try files.temporaryPath(for: outDir + "/" + name) }
 
     // 1. Inputs, read once.
@@ -95,9 +97,10 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     let parcelGeometries = try parcels.geometries(in: working)
     let parcelExtent = working.isEquivalent(to: parcelCRS) ? parcelExtent0 : Extent(enclosing: parcelGeometries.flatMap(\.allCoordinates))!
     let samplesPath = project.resolve(project.samples.path)
-    let reader = SampleReader(path: samplesPath, layer: project.samples.layer, xField: project.samples.x, yField: project.samples.y,
+    var reader = SampleReader(path: samplesPath, layer: project.samples.layer, xField: project.samples.x, yField: project.samples.y,
                               sourceCRS: try project.samples.crs.map(CRS.init), idField: project.samples.id, allowUnknownCRS: false,
                               encoding: project.samples.encoding, names: .projectFile)
+    reader.round = project.samples.round
     let table = try reader.read(targetCRS: working)
     warnings += table.warnings
     guard let sampleExtent = Extent(enclosing: table.coordinates), sampleExtent.intersects(parcelExtent) else {

@@ -16,6 +16,8 @@ public struct Project: Sendable {
         public var id: String?
         /// Text encoding of a CSV or shapefile that is not UTF-8 and declares none (GBK …).
         public var encoding: String?
+        /// The survey round, when `path` is a SoilMap survey database.
+        public var round: String?
         public var belowDetection: BelowDetectionRule = .half
     }
     public struct Parcels: Sendable {
@@ -86,7 +88,7 @@ public struct Project: Sendable {
             return v
         }
         guard let sm = try root.map("samples") else { throw root.error("samples", "is required: where the sample points are") }
-        try sm.checkKeys(["path", "layer", "x", "y", "crs", "id", "encoding", "below_detection"])
+        try sm.checkKeys(["path", "layer", "x", "y", "crs", "id", "encoding", "round", "below_detection"])
         var samples = Samples(path: try required(sm, "path"))
         samples.layer = try sm.string("layer")
         samples.x = try sm.string("x")
@@ -94,6 +96,7 @@ public struct Project: Sendable {
         samples.crs = try sm.string("crs")
         samples.id = try sm.string("id")
         samples.encoding = try sm.string("encoding")
+        samples.round = try sm.string("round")
         if let r = try sm.string("below_detection") {
             guard let rule = BelowDetectionRule(rawValue: r) else {
                 throw sm.error("below_detection", "'\(r)' is not one of \(BelowDetectionRule.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -115,6 +115,9 @@ public struct SampleReader: Sendable {
     public var encoding: String?
     /// How the user names the settings, for messages.
     public var names: SettingNames = .commandLine
+    /// When `path` is a SoilMap survey database (``SurveyDatabase``): the round to read
+    /// (`nil`: every round, ids then being `round/sample_id`).
+    public var round: String?
 
     public init(path: String, layer: String? = nil, xField: String? = nil, yField: String? = nil,
                 sourceCRS: CRS? = nil, idField: String? = nil, allowUnknownCRS: Bool = true, encoding: String? = nil,
@@ -142,8 +145,14 @@ public struct SampleReader: Sendable {
     public func read(targetCRS: CRS? = nil) throws -> SampleTable {
         let options = VectorOpenOptions(encoding: encoding.map(TextEncoding.init), detectCSVTypes: false,
                                         encodingOption: names.samplesEncoding)
-        let table = try PointTable.read(path: path, layer: layer, xField: xField, yField: yField, options: options,
-                                        columnOptions: (names.samplesX, names.samplesY))
+        let isDatabase = SurveyDatabase.isDatabase(path)
+        if round != nil && !isDatabase {
+            throw InputError(.invalidArgument, path: path, "a round (\(names.samplesRound)) is read from a SoilMap survey database; this file is not one")
+        }
+        let table = isDatabase ? try SurveyDatabase(path: path).table(round: round)
+            : try PointTable.read(path: path, layer: layer, xField: xField, yField: yField, options: options,
+                                  columnOptions: (names.samplesX, names.samplesY))
+        let idField = self.idField ?? (isDatabase ? (round == nil ? "sample_key" : "sample_id") : nil)
         var warnings: [String] = []
         guard !table.coordinates.isEmpty else {
             throw InputError(.badValue, path: path, "has no sample rows")

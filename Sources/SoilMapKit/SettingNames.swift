@@ -6,6 +6,7 @@ public struct SettingNames: Sendable {
     public var samplesX = "--x-field"
     public var samplesY = "--y-field"
     public var samplesCRS = "--s-srs"
+    public var samplesRound = "--round"
     /// `nil` where negative values cannot be allowed (project pollutants and pH).
     public var allowNegative: String? = "--allow-negative"
     public var workingCRS = "--t-srs"
@@ -24,7 +25,7 @@ public struct SettingNames: Sendable {
 
     /// The keys of a project file (`soilmap run`).
     public static let projectFile = SettingNames(
-        samplesEncoding: "samples.encoding", samplesX: "samples.x", samplesY: "samples.y", samplesCRS: "samples.crs",
+        samplesEncoding: "samples.encoding", samplesX: "samples.x", samplesY: "samples.y", samplesCRS: "samples.crs", samplesRound: "samples.round",
         allowNegative: nil, workingCRS: "grid.crs", parcelsEncoding: "parcels.encoding", landUseField: "parcels.land_use_field",
         parcelIdField: "parcels.id_field", zoneField: "parcels.township_field", zoneNameField: "townships.name_field",
         landUseMap: "parcels.land_use_map", area: "area", isProjectFile: true)

@@ -35,6 +35,9 @@ struct SampleOptions: ParsableArguments {
     @Option(help: "Text encoding of a CSV or shapefile that is not UTF-8 and declares none (GBK, GB18030 …).")
     var encoding: String?
 
+    @Option(help: "The survey round, when SAMPLES is a SoilMap survey database (soilmap db).")
+    var round: String?
+
     @Option(name: .customLong("below-detection"),
             help: "How values written <DL become numbers: half (default), limit, zero, drop.")
     var belowDetection: BelowDetectionRule = .half
@@ -51,6 +54,7 @@ struct SampleOptions: ParsableArguments {
         s.targetCRS = tSrs
         s.idField = idField
         s.encoding = encoding
+        s.round = round
         s.belowDetection = belowDetection
         s.allowNegative = allowNegative
         return s
@@ -80,16 +84,23 @@ struct PointSampleOptions: ParsableArguments {
     @Option(help: "Text encoding of inputs that are not UTF-8 and declare none (GBK …).")
     var encoding: String?
 
+    @Option(help: "The survey round, when --samples is a SoilMap survey database (default: every round).")
+    var round: String?
+
     /// The reader of `--samples`, or nil without it.
     func reader() throws -> SampleReader? {
         guard let samples else { return nil }
-        return SampleReader(path: samples, xField: xField, yField: yField, sourceCRS: try sSrs.map(CRS.init),
-                            idField: sampleIdField, allowUnknownCRS: false, encoding: encoding)
+        var r = SampleReader(path: samples, xField: xField, yField: yField, sourceCRS: try sSrs.map(CRS.init),
+                             idField: sampleIdField, allowUnknownCRS: false, encoding: encoding)
+        r.round = round
+        return r
     }
 
     /// `--fields`: `Cd,Pb` or `Cd=镉,Pb=lead` as pollutant names and the columns holding them.
-    var fieldList: [(name: String, column: String)] {
-        (fields ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { item in
+    var fieldList: [(name: String, column: String)] { Self.parseFields(fields ?? "") }
+
+    static func parseFields(_ s: String) -> [(name: String, column: String)] {
+        s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { item in
             let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             return parts.count == 2 ? (parts[0], parts[1]) : (item, item)
         }

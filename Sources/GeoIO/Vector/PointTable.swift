@@ -18,6 +18,20 @@ public struct PointTable: Sendable {
     /// For CSV: the line each row starts on (blank lines and quoted line breaks counted).
     public var lines: [Int]? = nil
 
+    /// A table built in memory (e.g. from a database query); `labels` name the rows in messages.
+    public init(path: String, layerName: String, fields: [FieldDefinition], fids: [Int64], coordinates: [Coordinate],
+                rows: [[AttributeValue]], crs: CRS?) {
+        self.path = path
+        self.layerName = layerName
+        self.fields = fields
+        self.fids = fids
+        self.coordinates = coordinates
+        self.rows = rows
+        self.crs = crs
+        self.coordinateColumns = nil
+        self.looksGeographic = crs?.isGeographic ?? false
+    }
+
     /// Where a point came from, for messages: "row 12 (line 13)" for CSV, "feature 12" otherwise.
     public func label(_ i: Int) -> String {
         if let lines { return "row \(i + 1) (line \(lines[i]))" }
@@ -75,8 +89,8 @@ public struct PointTable: Sendable {
                                  "has no point geometry and no coordinate columns I recognise (x/y, lon/lat, longitude/latitude, 经度/纬度); name them with \(columnOptions.x) and \(columnOptions.y). Columns are: \(fields.map(\.name).joined(separator: ", "))")
             }
         }
-        var table = PointTable(path: path, layerName: lyr.name, fields: fields, fids: [], coordinates: [], rows: [],
-                               crs: lyr.crs, coordinateColumns: nil, looksGeographic: false)
+        var table = PointTable(path: path, layerName: lyr.name, fields: fields, fids: [], coordinates: [], rows: [], crs: lyr.crs)
+        table.looksGeographic = false
         if let xi, let yi {
             table.coordinateColumns = (fields[xi].name, fields[yi].name)
             let geoNames = ["lon", "longitude", "lng", "long", "经度"]

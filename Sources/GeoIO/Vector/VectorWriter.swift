@@ -80,7 +80,70 @@ public final class VectorWriter {
         self.handle = try h.get()
     }
 
+    /// Opens an existing file for update (adding features to its layers, running SQL), e.g.
+    /// a GeoPackage database.
+    ///
+    /// - Throws: ``LibraryError`` when GDAL cannot open it for writing (missing, read-only,
+    ///   locked, not a vector format).
+    public init(updating path: String) throws(LibraryError) {
+        GDALRuntime.ensureRegistered()
+        self.path = path
+        let h: Result<(GDALDatasetH, VectorFormat), LibraryError> = withGDALErrors { errs in
+            // GDALOpenEx: NULL on failure.
+            guard let ds = GDALOpenEx(path, UInt32(GDAL_OF_VECTOR | GDAL_OF_UPDATE | GDAL_OF_VERBOSE_ERROR), nil, nil, nil) else {
+                return .failure(LibraryError(.gdal, function: "GDALOpenEx", path: path, messages: errs.all))
+            }
+            let name = GDALGetDriverShortName(GDALGetDatasetDriver(ds)).map { String(cString: $0) } ?? ""
+            guard let format = VectorFormat(rawValue: name) else {
+                GDALClose(ds)
+                return .failure(LibraryError(.gdal, function: "GDALOpenEx", path: path, messages: ["driver \(name) is not one SoilMap writes"]))
+            }
+            return .success((ds, format))
+        }
+        let (ds, format) = try h.get()
+        self.handle = ds
+        self.format = format
+    }
+
     deinit { if let handle { GDALClose(handle) } }
+
+    /// An existing layer of a file opened with ``init(updating:)``, to append features to.
+    public func layer(named name: String) throws(LibraryError) -> VectorLayerWriter {
+        guard let ds = handle else { preconditionFailure("VectorWriter used after close()") }
+        // GDALDatasetGetLayerByName: NULL when there is no such layer.
+        guard let l = GDALDatasetGetLayerByName(ds, name) else {
+            throw LibraryError(.gdal, function: "GDALDatasetGetLayerByName", path: path, messages: ["no layer '\(name)'"])
+        }
+        let defn = OGR_L_GetLayerDefn(l)
+        let fields = (0..<OGR_FD_GetFieldCount(defn)).map { i in
+            FieldDefinition(String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i))), .other)
+        }
+        return VectorLayerWriter(writer: self, handle: l, fields: fields)
+    }
+
+    /// Runs `body` inside one dataset transaction (all layers of a GeoPackage at once):
+    /// committed when `body` returns, rolled back when it throws, so a failure leaves the
+    /// file as it was.
+    ///
+    /// - Throws: ``LibraryError`` when the format has no transactions or the commit fails;
+    ///   whatever `body` throws (after the rollback).
+    public func inTransaction<T>(_ body: () throws -> T) throws -> T {
+        guard let ds = handle else { preconditionFailure("VectorWriter used after close()") }
+        // GDALDatasetStartTransaction: OGRERR_NONE on success (bForce = FALSE: real transactions only).
+        let started: [String]? = withGDALErrors { errs in GDALDatasetStartTransaction(ds, 0) == OGRERR_NONE ? nil : errs.all }
+        if let started { throw LibraryError(.gdal, function: "GDALDatasetStartTransaction", path: path, messages: started) }
+        let r: T
+        do { r = try body() } catch {
+            _ = GDALDatasetRollbackTransaction(ds)
+            throw error
+        }
+        let failed: [String]? = withGDALErrors { errs in GDALDatasetCommitTransaction(ds) == OGRERR_NONE ? nil : errs.all }
+        if let failed {
+            _ = GDALDatasetRollbackTransaction(ds)
+            throw LibraryError(.gdal, function: "GDALDatasetCommitTransaction", path: path, messages: failed)
+        }
+        return r
+    }
 
     /// Adds a layer with the given schema.
     ///

@@ -1,0 +1,190 @@
+import Foundation
+import GeoIO
+
+/// One file of lab results to add to a ``SurveyDatabase`` as (part of) a survey round.
+public struct SurveyImport: Sendable {
+    public var reader: SampleReader
+    public var round: String
+    /// Analytes and the columns holding them (`Cd` → `镉`); `pH` is the only one in pH units.
+    public var analytes: [(name: String, column: String)]
+    /// Units per analyte (default mg/kg; pH: "pH").
+    public var units: [String: String] = [:]
+    /// The laboratory's detection limit per analyte, recorded with every value of it.
+    public var detectionLimits: [String: Double] = [:]
+    /// Column with the sampling date (YYYY-MM-DD).
+    public var dateColumn: String?
+    public var description: String = ""
+    /// Who imports (recorded): default the USER environment variable.
+    public var importedBy: String = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+
+    public init(reader: SampleReader, round: String, analytes: [(name: String, column: String)]) {
+        self.reader = reader
+        self.round = round
+        self.analytes = analytes
+    }
+}
+
+/// What an import added.
+public struct ImportReport: Sendable {
+    public var importId: Int
+    public var samples: Int
+    public var values: Int
+    public var belowDetection: Int
+    public var sha256: String
+    public var warnings: [String]
+}
+
+extension SurveyDatabase {
+    /// Adds a file of lab results as survey round `request.round`.
+    ///
+    /// Every row is checked before anything is written: coordinates (PROJ into the database
+    /// CRS), sample ids (unique in the file and new to the round), values (a number ≥ 0, or
+    /// `<limit` / `ND<limit` below the detection limit, or empty for not measured; pH within
+    /// 0–14), dates. Any bad row stops the import; the error lists up to 20 bad rows by row
+    /// and line. The same file (by SHA-256) is imported once. The rows are then written in one
+    /// transaction with the round and the provenance (file, SHA-256, rows, time, who).
+    ///
+    /// - Throws: ``InputError`` naming the file and rows, or the database.
+    @discardableResult
+    public func importSamples(_ request: SurveyImport) throws -> ImportReport {
+        let round = request.round.trimmingCharacters(in: .whitespaces)
+        guard !round.isEmpty, !round.contains("/") else {
+            throw InputError(.invalidArgument, path: path, "the round must be a non-empty name without '/' (e.g. 2024 or 2024-详查)")
+        }
+        guard !request.analytes.isEmpty else { throw InputError(.invalidArgument, path: path, "name the analyte columns to import (--values Cd,Pb,pH)") }
+        if let (i, _) = firstRepeatedIdentifier(request.analytes.map { $0.name.lowercased() }) {
+            throw InputError(.invalidArgument, path: path, "analyte '\(request.analytes[i].name)' is named twice in --values; each analyte comes from one column")
+        }
+        var reader = request.reader
+        reader.allowUnknownCRS = false
+        let table = try reader.read(targetCRS: crs)
+        let file = table.path
+        if table.ids == table.labels {
+            throw InputError(.missingField, path: file, "has no sample id column I recognise (sample_id, id, 编号 …); name it with --id-field: the database keys every value by its sample id")
+        }
+        let sha = try SHA256.hex(file: file)
+        let previous = try imports()
+        if let same = previous.first(where: { $0[3].text == sha }) {
+            throw InputError(.badValue, path: file, "was already imported (import \(same[0].text), round \(same[1].text), on \(same[6].text) by \(same[7].text)); a file is imported once")
+        }
+        // Check every row; collect the problems.
+        var problems: [String] = []
+        func problem(_ i: Int, _ column: String, _ message: String) { problems.append("\(table.labels[i]), column '\(column)': \(message)") }
+        let existing = Set(try storedSamples().filter { $0.round == round }.map(\.id))
+        for (i, id) in table.ids.enumerated() where existing.contains(id) {
+            problem(i, "id", "sample '\(id)' is already in round \(round) of the database; a round's samples are imported once (correct a value with a new round or remove the row)")
+        }
+        var dates = [String](repeating: "", count: table.ids.count)
+        if let dc = request.dateColumn {
+            guard let di = table.source.fieldIndex(dc) else {
+                throw InputError(.missingField, path: file, "has no column '\(dc)'; columns are: \(table.source.fields.map(\.name).joined(separator: ", "))")
+            }
+            for i in dates.indices {
+                let d = table.source.rows[i][di].text.trimmingCharacters(in: .whitespaces)
+                if d.isEmpty { continue }
+                let parts = d.split(whereSeparator: { $0 == "-" || $0 == "/" }).compactMap { Int($0) }
+                guard parts.count == 3, (1900...2200).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
+                    problem(i, dc, "'\(d)' is not a date (YYYY-MM-DD)")
+                    continue
+                }
+                dates[i] = String(format: "%04d-%02d-%02d", parts[0], parts[1], parts[2])
+            }
+        }
+        struct Value { var sample: Int; var analyte: String; var value: Double?; var limit: Double? }
+        var values: [Value] = []
+        for (name, column) in request.analytes {
+            guard let ci = table.source.fieldIndex(column) else {
+                throw InputError(.missingField, path: file, "has no column '\(column)'; columns are: \(table.source.fields.map(\.name).joined(separator: ", "))\(table.encodingNote)")
+            }
+            let isPH = name.lowercased() == "ph"
+            for i in table.ids.indices {
+                let raw = table.source.rows[i][ci]
+                let text = raw.text.trimmingCharacters(in: .whitespaces)
+                if text.isEmpty { continue }
+                if let v = raw.number {
+                    if !v.isFinite { problem(i, column, "'\(text)' is not a finite number"); continue }
+                    if v < 0 { problem(i, column, "negative value \(text)"); continue }
+                    if isPH && v > 14 { problem(i, column, "pH \(text) is outside 0–14"); continue }
+                    values.append(Value(sample: i, analyte: name, value: v, limit: request.detectionLimits[name]))
+                } else if let limit = SampleTable.detectionLimit(text) {
+                    values.append(Value(sample: i, analyte: name, value: nil, limit: limit))
+                } else {
+                    problem(i, column, "'\(text)' is not a number, nor a value below the detection limit written <limit (e.g. <0.05)")
+                }
+            }
+        }
+        if !problems.isEmpty {
+            throw InputError(.badValue, path: file, "\(problems.count) bad value(s); nothing was imported. Fix them and import the file again:\n  "
+                             + problems.prefix(20).joined(separator: "\n  ") + (problems.count > 20 ? "\n  … and \(problems.count - 20) more" : ""))
+        }
+        // Write: one transaction.
+        let importId = (previous.compactMap { $0[0].number }.max().map { Int($0) } ?? 0) + 1
+        let now = ISO8601DateFormatter().string(from: Date())
+        let w = try VectorWriter(updating: path)
+        do { try w.inTransaction {
+            if try !rounds().contains(where: { $0.round == round }) {
+                try w.layer(named: "rounds").append(geometry: nil, values: [.string(round), .string(request.description), .string(now)])
+            }
+            let s = try w.layer(named: "samples")
+            for i in table.ids.indices {
+                try s.append(geometry: .point(table.coordinates[i]),
+                             values: [.string(round), .string(table.ids[i]), .string(dates[i]), .integer(Int64(importId))])
+            }
+            let m = try w.layer(named: "measurements")
+            for v in values {
+                let unit = request.units[v.analyte] ?? (v.analyte.lowercased() == "ph" ? "pH" : "mg/kg")
+                try m.append(geometry: nil, values: [
+                    .string(round), .string(table.ids[v.sample]), .string(v.analyte), v.value.map { .real($0) } ?? .null,
+                    .integer(v.value == nil ? 1 : 0), v.limit.map { .real($0) } ?? .null, .string(unit), .integer(Int64(importId))])
+            }
+            try w.layer(named: "imports").append(geometry: nil, values: [
+                .integer(Int64(importId)), .string(round), .string(URL(fileURLWithPath: file).standardizedFileURL.path), .string(sha),
+                .integer(Int64(table.ids.count)), .string(request.analytes.map(\.name).joined(separator: ",")), .string(now),
+                .string(request.importedBy), .string(SoilMapVersion.string)])
+        } } catch let e as LibraryError {
+            throw InputError(.badValue, path: path, "the database refused a row, so nothing of \(file) was imported (the transaction was rolled back); another import may have added the same samples meanwhile",
+                             libraryMessages: e.messages)
+        }
+        try w.close()
+        return ImportReport(importId: importId, samples: table.ids.count, values: values.count,
+                            belowDetection: values.filter { $0.value == nil }.count, sha256: sha, warnings: table.warnings)
+    }
+
+    /// Writes the samples of a round (or all rounds) with one column per analyte, for other
+    /// departments: CSV or XLSX (coordinate columns lon/lat, or x/y in a projected database
+    /// CRS), GeoJSON (points in WGS 84, as RFC 7946 asks) or GeoPackage (points in the
+    /// database CRS), by the extension of `output`. Values below the detection limit are
+    /// written `<limit`; `soilmap run`, `monitor` and `screen` read the file as samples.
+    public func export(round: String?, to output: String, files: OutputFiles) throws -> Int {
+        let t = try table(round: round)
+        let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
+        guard let format = VectorFormat(pathExtension: ext), format != .shapefile else {
+            throw InputError(.invalidArgument, path: output, "write .csv, .xlsx, .geojson or .gpkg")
+        }
+        let textFields = t.fields.map { FieldDefinition($0.name, .string) }
+        func texts(_ r: [AttributeValue]) -> [AttributeValue] {
+            r.map { v in if case .real(let d) = v { return .string("\(d)") } else { return v } }
+        }
+        let tmp = try files.temporaryPath(for: output)
+        switch format {
+        case .csv, .xlsx:
+            let (xn, yn) = crs.isGeographic ? ("lon", "lat") : ("x", "y")
+            var rt = ResultTable(fields: Array(textFields.prefix(3)) + [FieldDefinition(xn, .real), FieldDefinition(yn, .real)] + textFields.dropFirst(3))
+            for (c, r) in zip(t.coordinates, t.rows) {
+                let tr = texts(r)
+                rt.rows.append(Array(tr.prefix(3)) + [.real(c.x), .real(c.y)] + tr.dropFirst(3))
+            }
+            if format == .csv { try rt.writeCSV(to: tmp) } else { try rt.writeXLSX(to: tmp, sheet: "samples") }
+        default:
+            let target = format == .geoJSON ? try CRS(epsg: 4326) : crs
+            let coords = target.isEquivalent(to: crs) ? t.coordinates : try Transformer(from: crs, to: target).transform(t.coordinates)
+            let w = try VectorWriter(path: tmp, format: format)
+            let l = try w.createLayer(name: "samples", geometryType: .point, crs: target, fields: textFields)
+            try l.inTransaction {
+                for (c, r) in zip(coords, t.rows) { try l.append(geometry: .point(c), values: texts(r)) }
+            }
+            try w.close()
+        }
+        return t.rows.count
+    }
+}

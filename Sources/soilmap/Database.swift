@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import GeoIO
+import SoilMapKit
+
+struct Database: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "The survey database shared between departments: a GeoPackage of survey rounds, samples, lab values and their provenance.",
+        subcommands: [DatabaseInit.self, DatabaseImport.self, DatabaseExport.self, DatabaseInfo.self])
+}
+
+struct DatabaseInit: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create an empty survey database.")
+
+    @Argument(help: "The database file to create (.gpkg).")
+    var database: String
+
+    @Option(help: "CRS of the stored sample points (default EPSG:4490, CGCS2000 longitude/latitude).")
+    var crs: String = "EPSG:4490"
+
+    func run() throws {
+        try runReportingErrors {
+            _ = try SurveyDatabase.create(path: database, crs: try CRS(crs))
+            print("Created \(database) (samples in \(crs))")
+        }
+    }
+}
+
+struct DatabaseImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Add a file of lab results as a survey round: every row checked first, then written in one transaction.")
+
+    @Argument(help: "The survey database.")
+    var database: String
+
+    @Argument(help: "Lab results: CSV with coordinate columns, or any point layer.")
+    var file: String
+
+    @Option(help: "The survey round these samples belong to (e.g. 2024).")
+    var round: String
+
+    @Option(help: "Analyte columns, comma-separated: names (Cd,Pb,pH) or NAME=COLUMN (Cd=镉).")
+    var values: String
+
+    @Option(name: .customLong("id-field"), help: "Column with sample ids (guessed: sample_id, id, 编号 …).")
+    var idField: String?
+
+    @Option(name: .customLong("x-field"), help: "Column of x / longitude.")
+    var xField: String?
+
+    @Option(name: .customLong("y-field"), help: "Column of y / latitude.")
+    var yField: String?
+
+    @Option(name: [.customLong("s-srs"), .customLong("s_srs", withSingleDash: true)], help: "CRS of the coordinates when the file declares none.")
+    var sSrs: String?
+
+    @Option(help: "Text encoding when not UTF-8 and undeclared (GBK …).")
+    var encoding: String?
+
+    @Option(name: .customLong("date-field"), help: "Column with the sampling date (YYYY-MM-DD).")
+    var dateField: String?
+
+    @Option(help: "Units other than mg/kg, e.g. 'OM=g/kg'.")
+    var units: String?
+
+    @Option(name: .customLong("detection-limit"), help: "The lab's detection limits, e.g. 'Cd=0.01,Hg=0.002'.")
+    var detectionLimit: String?
+
+    @Option(help: "Who imports (recorded; default: $USER).")
+    var by: String?
+
+    @Option(help: "Description of the round (recorded when the round is new).")
+    var description: String = ""
+
+    func run() throws {
+        try runReportingErrors {
+            let db = try SurveyDatabase(path: database)
+            let reader = SampleReader(path: file, xField: xField, yField: yField, sourceCRS: try sSrs.map(CRS.init), idField: idField,
+                                      allowUnknownCRS: false, encoding: encoding)
+            var request = SurveyImport(reader: reader, round: round, analytes: PointSampleOptions.parseFields(values))
+            request.dateColumn = dateField
+            request.description = description
+            if let by { request.importedBy = by }
+            for (k, v) in try pairs(units, option: "--units") { request.units[k] = v }
+            for (k, v) in try pairs(detectionLimit, option: "--detection-limit") {
+                guard let d = Double(v), d > 0 else { throw ValidationError("--detection-limit: '\(k)=\(v)' needs a positive number") }
+                request.detectionLimits[k] = d
+            }
+            let r = try db.importSamples(request)
+            printWarnings(r.warnings)
+            print("Import \(r.importId): \(r.samples) samples, \(r.values) values (\(r.belowDetection) below the detection limit) into round \(round) of \(database)")
+        }
+    }
+
+    func pairs(_ s: String?, option: String) throws -> [(String, String)] {
+        try (s ?? "").split(separator: ",").map { item in
+            let p = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard p.count == 2, !p[0].isEmpty else { throw ValidationError("\(option): '\(item)' is not NAME=VALUE") }
+            return (p[0], p[1])
+        }
+    }
+}
+
+struct DatabaseExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a round (or all rounds) with one column per analyte: CSV, XLSX, GeoJSON or GeoPackage by extension.")
+
+    @Argument(help: "The survey database.")
+    var database: String
+
+    @Option(help: "The round (default: every round; sample_key is then round/sample_id).")
+    var round: String?
+
+    @Option(name: .shortAndLong, help: "Output: .csv, .xlsx, .geojson or .gpkg.")
+    var output: String
+
+    @Flag(help: "Replace an existing output.")
+    var overwrite = false
+
+    func run() throws {
+        try runReportingErrors {
+            let files = OutputFiles(overwrite: overwrite)
+            let n = try SurveyDatabase(path: database).export(round: round, to: output, files: files)
+            try files.commit()
+            print("\(n) samples → \(output)")
+        }
+    }
+}
+
+struct DatabaseInfo: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "info", abstract: "The rounds of a survey database and their counts.")
+
+    @Argument(help: "The survey database.")
+    var database: String
+
+    func run() throws {
+        try runReportingErrors {
+            let db = try SurveyDatabase(path: database)
+            print("\(database): samples in \(db.crs.shortName)")
+            for r in try db.rounds() { print("  round \(r.round): \(r.samples) samples, \(r.values) values") }
+        }
+    }
+}
