@@ -140,7 +140,7 @@ struct SurveyDatabaseTests {
         try (["\"id\"," + text[0]] + text.dropFirst().enumerated().map { "M\($0.offset + 1)," + $0.element }).joined(separator: "\n")
             .write(toFile: meuse, atomically: true, encoding: .utf8)
         try db.importSamples(SurveyImport(reader: SampleReader(path: meuse, sourceCRS: try CRS(epsg: 28992)), round: "1991",
-                                          analytes: [("Cd", "cadmium"), ("Zn", "zinc")]))
+                                          analytes: [("Cd", "cadmium"), ("Zn", "zinc"), ("Pb", "lead")]))
         let w = try VectorWriter(path: dir.file("ent.gpkg"), format: .geoPackage)
         let l = try w.createLayer(name: "e", geometryType: .point, crs: try CRS(epsg: 28992), fields: [FieldDefinition("eid", .string)])
         try l.append(geometry: .point(Coordinate(x: 179_300, y: 331_000)), values: [.string("M")])
@@ -155,6 +155,22 @@ struct SurveyDatabaseTests {
                                        pollutants: [("Cd", "cadmium"), ("Zn", "zinc")], surfaces: [], phSurface: nil, settings: s)
         #expect(a.rings.map(\.stats) == b.rings.map(\.stats))
         #expect(a.rings.map { $0.stats[0][0].samples }.reduce(0, +) > 20)
+        // Screening a residential plot over the floodplain: the same findings from the database and from the CSV.
+        let pw = try VectorWriter(path: dir.file("plots.gpkg"), format: .geoPackage)
+        let pl = try pw.createLayer(name: "plots", geometryType: .polygon, crs: try CRS(epsg: 28992), fields: [FieldDefinition("use", .string)])
+        try pl.append(geometry: .polygon(Polygon(exterior: LinearRing(closing: [Coordinate(x: 178_600, y: 330_000), Coordinate(x: 179_400, y: 330_000),
+                                                                                Coordinate(x: 179_400, y: 331_000), Coordinate(x: 178_600, y: 331_000)]))),
+                      values: [.string("住宅")])
+        try pw.close()
+        var screen = ScreenSettings()
+        screen.useField = "use"
+        let sa = try screenPlots(plotsPath: dir.file("plots.gpkg"), samples: try fromDB.read(targetCRS: try CRS(epsg: 28992)), samplePollutants: [("Pb", "Pb"), ("Cd", "Cd")],
+                                 surfaces: [], settings: screen)
+        let sb = try screenPlots(plotsPath: dir.file("plots.gpkg"), samples: try SampleReader(path: meuse, sourceCRS: try CRS(epsg: 28992)).read(),
+                                 samplePollutants: [("Pb", "lead"), ("Cd", "cadmium")], surfaces: [], settings: screen)
+        #expect(sa.plots[0].findings.map(\.samples) == sb.plots[0].findings.map(\.samples) && sa.plots[0].findings[0].samples > 10)
+        #expect(sa.plots[0].findings.map(\.sampleMax) == sb.plots[0].findings.map(\.sampleMax))
+        #expect(sa.plots[0].findings[0].sampleMaxId == sb.plots[0].findings[0].sampleMaxId)
         // The test project's samples into a WGS 84 database; the run from it writes the same surfaces.
         let p = try HostileInputTests.setUp(HostileCase(name: "db run", outcome: .succeeds(note: nil)))
         let db2 = try SurveyDatabase.create(path: p.file("survey.gpkg"), crs: try CRS(epsg: 4326))
