@@ -28,10 +28,13 @@ public struct RingPollutantStats: Sendable, Equatable {
     public var max: Double?
     /// 90th percentile, linear interpolation between order statistics (R's type 7, numpy's default).
     public var p90: Double?
-    /// Samples above the screening and the intervention value (a sample without a pH, when
-    /// the threshold needs one, counts in neither).
+    /// Samples above the screening and the intervention value. A sample without a pH, when
+    /// the threshold needs one, counts only when its value is above that value in every pH
+    /// band (it is then above whatever its pH is).
     public var overScreening: Int
     public var overIntervention: Int
+    /// Samples without a pH whose class could not be decided (counted in `samples`).
+    public var unclassified: Int = 0
 }
 
 /// One ring around one enterprise.
@@ -53,11 +56,13 @@ public struct MonitorRing: Sendable {
     public var shareOverIntervention: [Double?]
     public var label: String { "\(shortNumber(inner))–\(shortNumber(outer)) m" }
 
-    /// The worst GB class of the ring's samples in `round` (nodata without samples).
+    /// The worst GB class of the ring's samples in `round`: nodata without samples, and
+    /// nodata rather than class 1 when samples without a pH leave it undecided.
     public func worstClass(round: Int) -> SoilClass {
         let s = stats[round]
         if s.contains(where: { $0.overIntervention > 0 }) { return .strictControl }
         if s.contains(where: { $0.overScreening > 0 }) { return .safeUtilization }
+        if s.contains(where: { $0.unclassified > 0 }) { return .nodata }
         return s.contains(where: { $0.samples > 0 }) ? .priorityProtection : .nodata
     }
 }
@@ -94,7 +99,8 @@ func percentile90(_ v: [Double]) -> Double? {
 /// surfaces, the share of the ring's area above them.
 ///
 /// - Rings are GEOS buffers (`OGR_G_Buffer`, 32 segments per quarter circle) in a projected
-///   working CRS (the enterprises' own, or the CGCS2000 Gauss-Krüger zone of their centre);
+///   working CRS in metres: the enterprises' own when it is one (and not Web Mercator, whose
+///   metres are not ground metres), else the CGCS2000 Gauss-Krüger zone of their centre;
 ///   ring k is buffer(outer) − buffer(inner), and its area is geodesic.
 /// - A sample is in a ring when it lies inside the ring polygon.
 /// - Throws: ``InputError`` for enterprises that are neither points nor polygons, rings that
@@ -135,15 +141,22 @@ public func monitorEnterprises(path: String, layer: String? = nil, samples: Samp
         throw InputError(.badValue, path: path, "enterprise id '\(eids[i])' is used by features #\(j + 1) and #\(i + 1); give every enterprise its own id")
     }
     let working: CRS
-    if ecrs.isProjected { working = ecrs } else {
+    let mercator = [3857, 3395, 900913, 3785].contains(ecrs.epsg ?? 0) || (ecrs.projString ?? "").contains("+proj=merc")
+    if ecrs.isProjected && ecrs.metresPerLinearUnit == 1 && !mercator { working = ecrs } else {
         let c = Extent(enclosing: egeoms.flatMap(\.allCoordinates))!.center
         working = try WorkingCRS.gaussKruger(forLongitude: try Transformer(from: ecrs, to: try CRS(epsg: 4326)).transform(c).x)
     }
     let toWorking = working.isEquivalent(to: ecrs) ? nil : try Transformer(from: ecrs, to: working)
     egeoms = try egeoms.map { try toWorking?.transform($0) ?? $0 }
 
-    // Samples in the working CRS, values, pH and round.
+    // Samples in the working CRS, values, pH and round (from a survey database: its rounds).
     var warnings: [String] = []
+    var samples = samples
+    var settings = settings
+    if SurveyDatabase.isDatabase(samples.path) {
+        samples.requiresRound = false
+        if settings.roundColumn == nil { settings.roundColumn = "round" }
+    }
     let table = try samples.read(targetCRS: working)
     warnings += table.warnings
     let thresholdTable = try settings.standard.table()
@@ -164,11 +177,24 @@ public func monitorEnterprises(path: String, layer: String? = nil, samples: Samp
         let (rows, v) = try table.values(of: p.column, warnings: &warnings)
         for (r, x) in zip(rows, v) { values[k][r] = x }
     }
+    // pH per sample: its own, else the --ph-value.
     var ph = [Double](repeating: settings.phValue ?? .nan, count: n)
     if let col = settings.phColumn {
-        let (rows, v) = try table.values(of: col, warnings: &warnings)
-        ph = [Double](repeating: .nan, count: n)
+        var w: [String] = []
+        let (rows, v) = try table.values(of: col, warnings: &w)
         for (r, x) in zip(rows, v) { ph[r] = x }
+        let missing = (0..<n).filter { ph[$0].isNaN }
+        if !missing.isEmpty {
+            warnings.append("\(table.path): \(missing.count) sample(s) have no pH in column '\(col)'"
+                            + (settings.phValue == nil ? " and no --ph-value; their exceedances count only where a value is above the screening/intervention value of every pH band (\(missing.prefix(5).map { table.ids[$0] }.joined(separator: ", "))\(missing.count > 5 ? ", …" : ""))"
+                                                       : "; --ph-value \(settings.phValue!) is used for them"))
+        }
+    }
+    // For samples without any pH: the least strict value over the pollutant's rows.
+    let loosest: [Threshold] = names.map { name in
+        let rows = thresholdTable.rows.filter { $0.pollutant.name == name }
+        return Threshold(screening: rows.map(\.threshold.screening).max() ?? .infinity,
+                         intervention: rows.compactMap(\.threshold.intervention).max())
     }
     var roundOf = [String](repeating: "", count: n)
     if let col = settings.roundColumn {
@@ -235,6 +261,10 @@ public func monitorEnterprises(path: String, layer: String? = nil, samples: Samp
                     if let t = thresholds[i][k] {
                         if v > t.screening { stats[ri][k].overScreening += 1 }
                         if let iv = t.intervention, v > iv { stats[ri][k].overIntervention += 1 }
+                    } else {
+                        let t = loosest[k]
+                        if v > t.screening { stats[ri][k].overScreening += 1 } else { stats[ri][k].unclassified += 1 }
+                        if let iv = t.intervention, v > iv { stats[ri][k].overIntervention += 1 }
                     }
                 }
             }
@@ -259,7 +289,14 @@ public func monitorEnterprises(path: String, layer: String? = nil, samples: Samp
                         for j in 0..<cov.fractions.count {
                             let f = cov.fractions[j], v = data[s][j]
                             let cellPH = phSurface != nil ? data[surfaces.count][j] : (settings.phValue ?? .nan)
-                            guard f > 0, !v.isNaN, let t = try classifier.threshold(of: k, pH: classifier.requiresPH ? cellPH : nil) else { continue }
+                            guard f > 0, !v.isNaN else { continue }
+                            let threshold: Threshold?
+                            do { threshold = try classifier.threshold(of: k, pH: classifier.requiresPH ? cellPH : nil) } catch {
+                                throw InputError(.badValue, path: phSurface ?? surfaces[s].path,
+                                                 location: "enterprise \(eids[e]), ring \(shortNumber(a))–\(shortNumber(b)) m, cell row \(w.firstRow + j / w.columns), column \(w.firstColumn + j % w.columns)",
+                                                 "\(error); check the pH surface's values and its nodata value")
+                            }
+                            guard let t = threshold else { continue }
                             covered += f
                             if v > t.screening { overS += f }
                             if let iv = t.intervention, v > iv { overI += f }

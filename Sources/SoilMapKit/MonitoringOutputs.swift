@@ -11,7 +11,7 @@ extension MonitoringResult {
             FieldDefinition("round", .string), FieldDefinition("pollutant", .string), FieldDefinition("samples", .integer),
             FieldDefinition("mean_mg_kg", .real), FieldDefinition("max_mg_kg", .real), FieldDefinition("p90_mg_kg", .real),
             FieldDefinition("over_screening", .integer), FieldDefinition("over_intervention", .integer),
-            FieldDefinition("area_share_over_screening", .real), FieldDefinition("area_share_over_intervention", .real),
+            FieldDefinition("unclassified_no_ph", .integer), FieldDefinition("area_share_over_screening", .real), FieldDefinition("area_share_over_intervention", .real),
         ])
         func num(_ d: Double?) -> AttributeValue { d.map { .real($0) } ?? .null }
         for ring in rings {
@@ -21,7 +21,7 @@ extension MonitoringResult {
                     t.rows.append([.string(ring.enterpriseId), .string(ring.enterpriseName), .string(ring.label), .real(ring.inner),
                                    .real(ring.outer), .real(ring.area), .string(round), .string(p), .integer(Int64(s.samples)),
                                    num(s.mean), num(s.max), num(s.p90), .integer(Int64(s.overScreening)), .integer(Int64(s.overIntervention)),
-                                   num(ring.shareOverScreening[k]), num(ring.shareOverIntervention[k])])
+                                   .integer(Int64(s.unclassified)), num(ring.shareOverScreening[k]), num(ring.shareOverIntervention[k])])
                 }
             }
         }

@@ -244,17 +244,13 @@ func inputFiles(_ p: Project) -> [String] {
     var paths = [URL(fileURLWithPath: p.file).standardizedFileURL.path, p.resolve(p.samples.path), p.resolve(p.parcels.path)]
     if let t = p.townships { paths.append(p.resolve(t.path)) }
     if case let .csv(path) = p.standard { paths.append(path) }
-    var out: [String] = []
-    for path in paths {
-        if path.lowercased().hasSuffix(".shp") {
-            let base = String(path.dropLast(4))
-            for ext in ["shp", "shx", "dbf", "prj", "cpg"] where FileManager.default.fileExists(atPath: base + "." + ext) {
-                out.append(base + "." + ext)
-            }
-        } else {
-            out.append(path)
-        }
-    }
     var seen = Set<String>()
-    return out.filter { seen.insert($0).inserted }
+    return paths.flatMap(inputFiles(ofDataset:)).filter { seen.insert($0).inserted }
+}
+
+/// The files of one dataset: a shapefile's parts (.shp, .shx, .dbf, .prj, .cpg), else the file.
+func inputFiles(ofDataset path: String) -> [String] {
+    guard path.lowercased().hasSuffix(".shp") else { return [path] }
+    let base = String(path.dropLast(4))
+    return ["shp", "shx", "dbf", "prj", "cpg"].map { base + "." + $0 }.filter { FileManager.default.fileExists(atPath: $0) }
 }

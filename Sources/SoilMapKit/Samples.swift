@@ -118,6 +118,9 @@ public struct SampleReader: Sendable {
     /// When `path` is a SoilMap survey database (``SurveyDatabase``): the round to read
     /// (`nil`: every round, ids then being `round/sample_id`).
     public var round: String?
+    /// Whether a database with several rounds needs `round` (interpolation, screening: mixing
+    /// rounds would mix surveys). Monitoring reads every round and tells them apart.
+    public var requiresRound = true
 
     public init(path: String, layer: String? = nil, xField: String? = nil, yField: String? = nil,
                 sourceCRS: CRS? = nil, idField: String? = nil, allowUnknownCRS: Bool = true, encoding: String? = nil,
@@ -148,6 +151,13 @@ public struct SampleReader: Sendable {
         let isDatabase = SurveyDatabase.isDatabase(path)
         if round != nil && !isDatabase {
             throw InputError(.invalidArgument, path: path, "a round (\(names.samplesRound)) is read from a SoilMap survey database; this file is not one")
+        }
+        if isDatabase, round == nil, requiresRound {
+            let rounds = try SurveyDatabase(path: path).rounds().map(\.round)
+            if rounds.count > 1 {
+                throw InputError(.invalidArgument, path: path,
+                                 "holds survey rounds \(rounds.joined(separator: ", ")); give the round to use (\(names.samplesRound)), as mixing rounds would mix surveys")
+            }
         }
         let table = isDatabase ? try SurveyDatabase(path: path).table(round: round)
             : try PointTable.read(path: path, layer: layer, xField: xField, yField: yField, options: options,

@@ -160,6 +160,10 @@ public func screenPlots(plotsPath: String, layer: String? = nil, samples: Sample
     let toRaster: Transformer?
     if let rasters {
         guard let rcrs = rasters.crs else { throw InputError(.badValue, path: surfaces[0].path, "has no CRS; plots cannot be placed on it") }
+        guard rcrs.isProjected, rcrs.metresPerLinearUnit == 1 else {
+            throw InputError(.badValue, path: surfaces[0].path,
+                             "is in \(rcrs.shortName), not a projected CRS in metres; areas above the values are measured in the surface's cells, so interpolate in a metric CRS (a CGCS2000 Gauss-Krüger zone)")
+        }
         toRaster = rcrs.isEquivalent(to: pcrs) ? nil : try Transformer(from: pcrs, to: rcrs)
     } else {
         toRaster = nil

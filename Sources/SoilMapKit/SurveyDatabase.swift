@@ -33,7 +33,8 @@ public struct SurveyDatabase: Sendable {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw InputError(.outputExists, path: path, "already exists; a survey database is created once (soilmap db import adds to it)")
         }
-        let tmp = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".partial-\(getpid())-0.gpkg"
+        let url = URL(fileURLWithPath: path)
+        let tmp = url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".partial-\(getpid())-0.gpkg"
         do {
             let w = try VectorWriter(path: tmp, format: .geoPackage)
             _ = try w.createLayer(name: "samples", geometryType: .point, crs: crs, fields: [
@@ -93,7 +94,7 @@ public struct SurveyDatabase: Sendable {
     // MARK: Reading
 
     struct StoredSample { var fid: Int64; var round: String; var id: String; var sampledOn: String; var at: Coordinate }
-    struct StoredValue { var round: String; var id: String; var analyte: String; var value: Double?; var belowDetection: Bool; var limit: Double? }
+    struct StoredValue { var round: String; var id: String; var analyte: String; var value: Double?; var belowDetection: Bool; var limit: Double?; var unit: String }
 
     func storedSamples() throws -> [StoredSample] {
         let l = try VectorDataset(path: path).layer(named: "samples")
@@ -108,7 +109,7 @@ public struct SurveyDatabase: Sendable {
     func storedValues() throws -> [StoredValue] {
         try VectorDataset(path: path).layer(named: "measurements").readFeatures().map { f in
             StoredValue(round: f.values[0].text, id: f.values[1].text, analyte: f.values[2].text, value: f.values[3].number,
-                        belowDetection: f.values[4].number == 1, limit: f.values[5].number)
+                        belowDetection: f.values[4].number == 1, limit: f.values[5].number, unit: f.values[6].text)
         }
     }
 
@@ -124,6 +125,19 @@ public struct SurveyDatabase: Sendable {
         return order.map { r in (r, s.filter { $0.round == r }.count, v.filter { $0.round == r }.count) }
     }
 
+    /// The analytes stored so far, in the order they first came, with their units.
+    public func analytes() throws -> [(name: String, unit: String)] {
+        var out: [(String, String)] = []
+        for v in try storedValues() where !out.contains(where: { $0.0 == v.analyte }) { out.append((v.analyte, v.unit)) }
+        return out
+    }
+
+    /// The column name of an analyte in tables: the name for mg/kg and pH, else `NAME [unit]`
+    /// (so a value in another unit is never read as mg/kg).
+    static func columnName(_ analyte: String, unit: String) -> String {
+        unit == "mg/kg" || unit == "pH" ? analyte : "\(analyte) [\(unit)]"
+    }
+
     /// The samples of one round (or of all rounds) as a wide table: `sample_key` (`round/id`),
     /// `round`, `sample_id`, `sampled_on`, then one column per analyte holding the value or,
     /// below the detection limit, `<limit` (so the reader's below-detection rule applies).
@@ -136,9 +150,10 @@ public struct SurveyDatabase: Sendable {
         var analytes: [String] = []
         var byKey: [String: [String: AttributeValue]] = [:]
         for v in try storedValues() where round == nil || v.round == round {
-            if !analytes.contains(v.analyte) { analytes.append(v.analyte) }
+            let column = Self.columnName(v.analyte, unit: v.unit)
+            if !analytes.contains(column) { analytes.append(column) }
             let text: AttributeValue = v.belowDetection ? v.limit.map { .string("<\($0)") } ?? .null : v.value.map { .real($0) } ?? .null
-            byKey[v.round + "/" + v.id, default: [:]][v.analyte] = text
+            byKey[v.round + "/" + v.id, default: [:]][column] = text
         }
         let fields = ["sample_key", "round", "sample_id", "sampled_on"].map { FieldDefinition($0, .string) }
             + analytes.map { FieldDefinition($0, .real) }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoIO
+import Standards
 
 /// One file of lab results to add to a ``SurveyDatabase`` as (part of) a survey round.
 public struct SurveyImport: Sendable {
@@ -7,7 +8,9 @@ public struct SurveyImport: Sendable {
     public var round: String
     /// Analytes and the columns holding them (`Cd` → `镉`); `pH` is the only one in pH units.
     public var analytes: [(name: String, column: String)]
-    /// Units per analyte (default mg/kg; pH: "pH").
+    /// Units per analyte (default mg/kg; pH: "pH"). µg/kg (ug/kg) values are converted to
+    /// mg/kg; other units (g/kg for organic matter …) are kept and the analyte's column is then
+    /// named `NAME [unit]`, so no command reads it as mg/kg.
     public var units: [String: String] = [:]
     /// The laboratory's detection limit per analyte, recorded with every value of it.
     public var detectionLimits: [String: Double] = [:]
@@ -55,6 +58,40 @@ extension SurveyDatabase {
         if let (i, _) = firstRepeatedIdentifier(request.analytes.map { $0.name.lowercased() }) {
             throw InputError(.invalidArgument, path: path, "analyte '\(request.analytes[i].name)' is named twice in --values; each analyte comes from one column")
         }
+        // One spelling per analyte across imports: the database's own, else the standards'.
+        let stored = try analytes()
+        let standards = [ThresholdTable.gb15618(), ThresholdTable.gb36600(class: .class1)]
+        func spelling(_ n: String) -> String {
+            if let s = stored.first(where: { $0.name.lowercased() == n.lowercased() }) { return s.name }
+            if n.lowercased() == "ph" { return "pH" }
+            for t in standards { if let c = t.canonical(Pollutant(n)) { return c.name } }
+            return n
+        }
+        let analytes = request.analytes.map { (name: spelling($0.name), column: $0.column) }
+        func keyed<V>(_ d: [String: V], option: String) throws -> [String: V] {
+            var out: [String: V] = [:]
+            for (k, v) in d {
+                guard let a = analytes.first(where: { $0.name.lowercased() == spelling(k).lowercased() }) else {
+                    throw InputError(.invalidArgument, path: path, "\(option): '\(k)' is not one of the analytes imported (\(analytes.map(\.name).joined(separator: ", ")))")
+                }
+                out[a.name] = v
+            }
+            return out
+        }
+        let limits = try keyed(request.detectionLimits, option: "--detection-limit")
+        var units = try keyed(request.units, option: "--units")
+        var scale: [String: Double] = [:]
+        for a in analytes {
+            let u = units[a.name]?.trimmingCharacters(in: .whitespaces) ?? (a.name == "pH" ? "pH" : "mg/kg")
+            switch u.lowercased().replacingOccurrences(of: "µ", with: "u").replacingOccurrences(of: "μ", with: "u") {
+            case "mg/kg", "mg kg-1", "mg·kg-1": units[a.name] = "mg/kg"
+            case "ug/kg", "ug kg-1", "ug·kg-1": units[a.name] = "mg/kg"; scale[a.name] = 0.001
+            default: units[a.name] = u
+            }
+            if let old = stored.first(where: { $0.name == a.name }), old.unit != units[a.name]! {
+                throw InputError(.invalidArgument, path: path, "analyte \(a.name) is stored in \(old.unit) but this import gives \(units[a.name]!); import it in the same unit")
+            }
+        }
         var reader = request.reader
         reader.allowUnknownCRS = false
         let table = try reader.read(targetCRS: crs)
@@ -62,7 +99,10 @@ extension SurveyDatabase {
         if table.ids == table.labels {
             throw InputError(.missingField, path: file, "has no sample id column I recognise (sample_id, id, 编号 …); name it with --id-field: the database keys every value by its sample id")
         }
-        let sha = try SHA256.hex(file: file)
+        // The file's identity: its bytes, with a shapefile's parts (the values are in the .dbf).
+        let parts = inputFiles(ofDataset: file)
+        let sha = parts.count == 1 ? try SHA256.hex(file: file)
+            : SHA256.hex(Data(try parts.map { try SHA256.hex(file: $0) }.joined(separator: "\n").utf8))
         let previous = try imports()
         if let same = previous.first(where: { $0[3].text == sha }) {
             throw InputError(.badValue, path: file, "was already imported (import \(same[0].text), round \(same[1].text), on \(same[6].text) by \(same[7].text)); a file is imported once")
@@ -83,7 +123,9 @@ extension SurveyDatabase {
                 let d = table.source.rows[i][di].text.trimmingCharacters(in: .whitespaces)
                 if d.isEmpty { continue }
                 let parts = d.split(whereSeparator: { $0 == "-" || $0 == "/" }).compactMap { Int($0) }
-                guard parts.count == 3, (1900...2200).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
+                let valid = parts.count == 3 && (1900...2200).contains(parts[0])
+                    && DateComponents(calendar: Calendar(identifier: .gregorian), year: parts[0], month: parts[1], day: parts[2]).isValidDate
+                guard valid else {
                     problem(i, dc, "'\(d)' is not a date (YYYY-MM-DD)")
                     continue
                 }
@@ -92,7 +134,7 @@ extension SurveyDatabase {
         }
         struct Value { var sample: Int; var analyte: String; var value: Double?; var limit: Double? }
         var values: [Value] = []
-        for (name, column) in request.analytes {
+        for (name, column) in analytes {
             guard let ci = table.source.fieldIndex(column) else {
                 throw InputError(.missingField, path: file, "has no column '\(column)'; columns are: \(table.source.fields.map(\.name).joined(separator: ", "))\(table.encodingNote)")
             }
@@ -105,9 +147,10 @@ extension SurveyDatabase {
                     if !v.isFinite { problem(i, column, "'\(text)' is not a finite number"); continue }
                     if v < 0 { problem(i, column, "negative value \(text)"); continue }
                     if isPH && v > 14 { problem(i, column, "pH \(text) is outside 0–14"); continue }
-                    values.append(Value(sample: i, analyte: name, value: v, limit: request.detectionLimits[name]))
+                    let k = scale[name] ?? 1
+                    values.append(Value(sample: i, analyte: name, value: v * k, limit: limits[name].map { $0 * k }))
                 } else if let limit = SampleTable.detectionLimit(text) {
-                    values.append(Value(sample: i, analyte: name, value: nil, limit: limit))
+                    values.append(Value(sample: i, analyte: name, value: nil, limit: limit * (scale[name] ?? 1)))
                 } else {
                     problem(i, column, "'\(text)' is not a number, nor a value below the detection limit written <limit (e.g. <0.05)")
                 }
@@ -117,12 +160,14 @@ extension SurveyDatabase {
             throw InputError(.badValue, path: file, "\(problems.count) bad value(s); nothing was imported. Fix them and import the file again:\n  "
                              + problems.prefix(20).joined(separator: "\n  ") + (problems.count > 20 ? "\n  … and \(problems.count - 20) more" : ""))
         }
-        // Write: one transaction.
-        let importId = (previous.compactMap { $0[0].number }.max().map { Int($0) } ?? 0) + 1
+        // Write: one transaction; the import id and the round are read inside it, through the
+        // writer, so imports that follow one another cannot take the same id.
         let now = ISO8601DateFormatter().string(from: Date())
         let w = try VectorWriter(updating: path)
+        var importId = 0
         do { try w.inTransaction {
-            if try !rounds().contains(where: { $0.round == round }) {
+            importId = (try w.queryFirstColumn("SELECT MAX(import_id) FROM imports").first.flatMap { Int($0) } ?? 0) + 1
+            if try w.queryFirstColumn("SELECT round FROM rounds WHERE round = \(QGISStyle.sqlQuote(round))").isEmpty {
                 try w.layer(named: "rounds").append(geometry: nil, values: [.string(round), .string(request.description), .string(now)])
             }
             let s = try w.layer(named: "samples")
@@ -132,17 +177,20 @@ extension SurveyDatabase {
             }
             let m = try w.layer(named: "measurements")
             for v in values {
-                let unit = request.units[v.analyte] ?? (v.analyte.lowercased() == "ph" ? "pH" : "mg/kg")
+                let unit = units[v.analyte]!
                 try m.append(geometry: nil, values: [
                     .string(round), .string(table.ids[v.sample]), .string(v.analyte), v.value.map { .real($0) } ?? .null,
                     .integer(v.value == nil ? 1 : 0), v.limit.map { .real($0) } ?? .null, .string(unit), .integer(Int64(importId))])
             }
             try w.layer(named: "imports").append(geometry: nil, values: [
                 .integer(Int64(importId)), .string(round), .string(URL(fileURLWithPath: file).standardizedFileURL.path), .string(sha),
-                .integer(Int64(table.ids.count)), .string(request.analytes.map(\.name).joined(separator: ",")), .string(now),
+                .integer(Int64(table.ids.count)), .string(analytes.map(\.name).joined(separator: ",")), .string(now),
                 .string(request.importedBy), .string(SoilMapVersion.string)])
         } } catch let e as LibraryError {
-            throw InputError(.badValue, path: path, "the database refused a row, so nothing of \(file) was imported (the transaction was rolled back); another import may have added the same samples meanwhile",
+            let locked = e.messages.contains { $0.contains("locked") || $0.contains("busy") }
+            throw InputError(.badValue, path: path, locked
+                ? "is being written by another program (another import?), so nothing of \(file) was imported; run the import again when it has finished"
+                : "the database refused a row, so nothing of \(file) was imported (the transaction was rolled back); another import may have added the same samples meanwhile",
                              libraryMessages: e.messages)
         }
         try w.close()
@@ -151,40 +199,57 @@ extension SurveyDatabase {
     }
 
     /// Writes the samples of a round (or all rounds) with one column per analyte, for other
-    /// departments: CSV or XLSX (coordinate columns lon/lat, or x/y in a projected database
-    /// CRS), GeoJSON (points in WGS 84, as RFC 7946 asks) or GeoPackage (points in the
-    /// database CRS), by the extension of `output`. Values below the detection limit are
-    /// written `<limit`; `soilmap run`, `monitor` and `screen` read the file as samples.
+    /// departments, by the extension of `output`:
+    /// - CSV: coordinate columns (lon/lat, or x/y in a projected database CRS) and values as
+    ///   text, `<limit` below the detection limit, so `soilmap run`, `monitor` and `screen` read
+    ///   the file as samples;
+    /// - XLSX, GeoJSON (points in WGS 84, as RFC 7946 asks), GeoPackage (points in the
+    ///   database CRS): values as numbers, with a `NAME_dl` column holding the detection limit
+    ///   of values below it (whose value is then empty).
     public func export(round: String?, to output: String, files: OutputFiles) throws -> Int {
         let t = try table(round: round)
         let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
         guard let format = VectorFormat(pathExtension: ext), format != .shapefile else {
             throw InputError(.invalidArgument, path: output, "write .csv, .xlsx, .geojson or .gpkg")
         }
-        let textFields = t.fields.map { FieldDefinition($0.name, .string) }
-        func texts(_ r: [AttributeValue]) -> [AttributeValue] {
-            r.map { v in if case .real(let d) = v { return .string("\(d)") } else { return v } }
-        }
+        let head = Array(t.fields.prefix(4)), analytes = Array(t.fields.dropFirst(4))
         let tmp = try files.temporaryPath(for: output)
-        switch format {
-        case .csv, .xlsx:
-            let (xn, yn) = crs.isGeographic ? ("lon", "lat") : ("x", "y")
-            var rt = ResultTable(fields: Array(textFields.prefix(3)) + [FieldDefinition(xn, .real), FieldDefinition(yn, .real)] + textFields.dropFirst(3))
+        let (xn, yn) = crs.isGeographic ? ("lon", "lat") : ("x", "y")
+        if format == .csv {
+            var rt = ResultTable(fields: Array(head.prefix(3)) + [FieldDefinition(xn, .real), FieldDefinition(yn, .real), head[3]]
+                                 + analytes.map { FieldDefinition($0.name, .string) })
             for (c, r) in zip(t.coordinates, t.rows) {
-                let tr = texts(r)
-                rt.rows.append(Array(tr.prefix(3)) + [.real(c.x), .real(c.y)] + tr.dropFirst(3))
+                let text = r.dropFirst(4).map { v -> AttributeValue in if case .real(let d) = v { return .string("\(d)") } else { return v } }
+                rt.rows.append(Array(r.prefix(3)) + [.real(c.x), .real(c.y), r[3]] + text)
             }
-            if format == .csv { try rt.writeCSV(to: tmp) } else { try rt.writeXLSX(to: tmp, sheet: "samples") }
-        default:
-            let target = format == .geoJSON ? try CRS(epsg: 4326) : crs
-            let coords = target.isEquivalent(to: crs) ? t.coordinates : try Transformer(from: crs, to: target).transform(t.coordinates)
-            let w = try VectorWriter(path: tmp, format: format)
-            let l = try w.createLayer(name: "samples", geometryType: .point, crs: target, fields: textFields)
-            try l.inTransaction {
-                for (c, r) in zip(coords, t.rows) { try l.append(geometry: .point(c), values: texts(r)) }
-            }
-            try w.close()
+            try rt.writeCSV(to: tmp)
+            return t.rows.count
         }
+        // Numbers, and the detection limits of values below them in NAME_dl.
+        let fields = head + analytes.flatMap { [FieldDefinition($0.name, .real), FieldDefinition($0.name + "_dl", .real)] }
+        let rows: [[AttributeValue]] = t.rows.map { r in
+            Array(r.prefix(4)) + r.dropFirst(4).flatMap { v -> [AttributeValue] in
+                switch v {
+                case .real: return [v, .null]
+                case .string(let s): return [.null, SampleTable.detectionLimit(s).map { .real($0) } ?? .null]
+                default: return [.null, .null]
+                }
+            }
+        }
+        if format == .xlsx {
+            var rt = ResultTable(fields: Array(head.prefix(3)) + [FieldDefinition(xn, .real), FieldDefinition(yn, .real)] + fields.dropFirst(3))
+            for (c, r) in zip(t.coordinates, rows) { rt.rows.append(Array(r.prefix(3)) + [.real(c.x), .real(c.y)] + r.dropFirst(3)) }
+            try rt.writeXLSX(to: tmp, sheet: "samples")
+            return t.rows.count
+        }
+        let target = format == .geoJSON ? try CRS(epsg: 4326) : crs
+        let coords = target.isEquivalent(to: crs) ? t.coordinates : try Transformer(from: crs, to: target).transform(t.coordinates)
+        let w = try VectorWriter(path: tmp, format: format)
+        let l = try w.createLayer(name: "samples", geometryType: .point, crs: target, fields: fields)
+        try l.inTransaction {
+            for (c, r) in zip(coords, rows) { try l.append(geometry: .point(c), values: r) }
+        }
+        try w.close()
         return t.rows.count
     }
 }

@@ -150,9 +150,35 @@ struct MonitoringTests {
         #expect(total > 20, "the rings were placed where Meuse has samples (\(total))")
     }
 
-    @Test("Bad input: rings, missing pH, lines as enterprises; the command line writes its four outputs",
-          .enabled(if: soilmapBinary != nil))
-    func badInputAndCLI() throws {
+    @Test("Samples without a pH: counted when above the value of every band, else unclassified; --ph-value fills in")
+    func samplesWithoutPH() throws {
+        let dir = ScratchFolder()
+        try Self.enterprises(dir)
+        // In 0–100 m: Cd 5.0 and 0.5 without pH, 0.2 at pH 7. Cd's largest values over every row of
+        // GB 15618 (paddy included): screening 0.8, intervention 4.0.
+        try "sample_id,x,y,Cd,pH\nN1,\(Self.x0 + 10),\(Self.y0),5.0,\nN2,\(Self.x0 + 20),\(Self.y0),0.5,\nN3,\(Self.x0 + 30),\(Self.y0),0.2,7\n"
+            .write(toFile: dir.file("s.csv"), atomically: true, encoding: .utf8)
+        var s = Self.settings()
+        s.roundColumn = nil
+        let r = try monitorEnterprises(path: dir.file("ent.gpkg"), samples: Self.reader(dir), pollutants: [("Cd", "Cd")],
+                                       surfaces: [], phSurface: nil, settings: s)
+        let st = r.rings[0].stats[0][0]
+        #expect(st.samples == 3 && st.overScreening == 1 && st.overIntervention == 1 && st.unclassified == 1)
+        #expect(r.warnings.contains { $0.contains("2 sample(s) have no pH in column 'pH' and no --ph-value") && $0.contains("N1, N2") })
+        #expect(r.rings[0].worstClass(round: 0) == .strictControl)
+        // With only the undecided sample, the ring is not called class 1.
+        try "sample_id,x,y,Cd,pH\nN2,\(Self.x0 + 20),\(Self.y0),0.5,\n".write(toFile: dir.file("s.csv"), atomically: true, encoding: .utf8)
+        let u = try monitorEnterprises(path: dir.file("ent.gpkg"), samples: Self.reader(dir), pollutants: [("Cd", "Cd")],
+                                       surfaces: [], phSurface: nil, settings: s)
+        #expect(u.rings[0].worstClass(round: 0) == .nodata)
+        s.phValue = 7
+        let v = try monitorEnterprises(path: dir.file("ent.gpkg"), samples: Self.reader(dir), pollutants: [("Cd", "Cd")],
+                                       surfaces: [], phSurface: nil, settings: s)
+        #expect(v.rings[0].stats[0][0].overScreening == 1 && v.rings[0].stats[0][0].unclassified == 0)
+    }
+
+    @Test("Bad input: rings, missing pH, lines as enterprises")
+    func badInput() throws {
         let dir = ScratchFolder()
         try Self.enterprises(dir)
         try Self.writeSamples(dir)
@@ -167,6 +193,12 @@ struct MonitoringTests {
         try Self.enterprises(dir, site: .lineString(LineString([Coordinate(x: Self.x0, y: Self.y0), Coordinate(x: Self.x0 + 5, y: Self.y0)])))
         #expect { _ = try monitorEnterprises(path: dir.file("ent.gpkg"), samples: Self.reader(dir), pollutants: [("Cd", "Cd")], surfaces: [], phSurface: nil, settings: Self.settings()) }
             throws: { "\($0)".contains("ent.gpkg, feature 1: is neither a point nor a polygon") }
+    }
+
+    @Test("The command line writes its four outputs", .enabled(if: soilmapBinary != nil))
+    func commandLine() throws {
+        let dir = ScratchFolder()
+        try Self.writeSamples(dir)
         try Self.enterprises(dir)
         let run = try CLITests.run(["monitor", dir.file("ent.gpkg"), "--id-field", "eid", "--rings", "0,100,200", "--samples", dir.file("s.csv"),
                                     "--s-srs", "EPSG:4547", "--fields", "Cd", "--ph-field", "pH", "--round-field", "round",

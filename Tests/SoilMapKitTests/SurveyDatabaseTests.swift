@@ -127,7 +127,12 @@ struct SurveyDatabaseTests {
         #expect(try back.values(of: "Cd", rule: .limit, warnings: &w).values == [0.2, 0.05])
         let gj = try VectorDataset(path: dir.file("e.geojson")).layer(named: nil)
         #expect(gj.featureCount == 3 && gj.crs?.shortName == "EPSG:4326")
-        #expect(try VectorDataset(path: dir.file("e.gpkg")).layer(named: "samples").featureCount == 3)
+        // GeoPackage and XLSX: numbers, with the limits of non-detects in NAME_dl.
+        let gp = try VectorDataset(path: dir.file("e.gpkg")).layer(named: "samples")
+        #expect(gp.featureCount == 3 && gp.fields.first { $0.name == "Cd" }?.type == .real)
+        let f = try gp.readFeatures()
+        let (cd, cdl) = (gp.fieldIndex("Cd")!, gp.fieldIndex("Cd_dl")!)
+        #expect(f[0].values[cd] == .real(0.2) && f[0].values[cdl] == .null && f[1].values[cd] == .null && f[1].values[cdl] == .real(0.05))
     }
 
     @Test("The database feeds monitor (Meuse) and run (the test project) exactly as the original files do")
@@ -177,13 +182,66 @@ struct SurveyDatabaseTests {
         try db2.importSamples(SurveyImport(reader: SampleReader(path: p.file("samples.csv"), sourceCRS: try CRS(epsg: 4326)),
                                            round: "2024", analytes: [("Cd", "Cd"), ("Pb", "Pb"), ("Cu", "Cu"), ("pH", "pH")]))
         let yaml = try String(contentsOfFile: p.file("project.yaml"), encoding: .utf8)
-        try yaml.replacingOccurrences(of: "samples: {path: samples.csv, x: lon, y: lat, crs: EPSG:4326, id: sample_id}",
-                                      with: "samples: {path: survey.gpkg, round: \"2024\"}")
-            .write(toFile: p.file("db.yaml"), atomically: true, encoding: .utf8)
+        let dbYAML = yaml.replacingOccurrences(of: "samples: {path: samples.csv, x: lon, y: lat, crs: EPSG:4326, id: sample_id}",
+                                               with: "samples: {path: survey.gpkg, round: \"2024\"}")
+        #expect(dbYAML != yaml, "the project's samples line changed; this test would compare two CSV runs")
+        try dbYAML.write(toFile: p.file("db.yaml"), atomically: true, encoding: .utf8)
         _ = try runProject(try Project.load(path: p.file("project.yaml")), options: RunOptions(outputDir: p.file("csv")), progress: RunProjectTests.quiet)
         _ = try runProject(try Project.load(path: p.file("db.yaml")), options: RunOptions(outputDir: p.file("db")), progress: RunProjectTests.quiet)
         for f in ["Cd.tif", "Pb.tif", "Pb_variance.tif", "Cu.tif", "pH.tif", "class.tif", "township_summary.csv"] {
             #expect(try Data(contentsOf: URL(fileURLWithPath: p.file("csv/" + f))) == Data(contentsOf: URL(fileURLWithPath: p.file("db/" + f))), "\(f)")
         }
+    }
+
+    @Test("One spelling per analyte across imports; µg/kg converted; other units kept apart; option keys checked; impossible dates; several rounds")
+    func namesUnitsRounds() throws {
+        let dir = ScratchFolder()
+        let db = try SurveyDatabase.create(path: dir.file("s.gpkg"), crs: try CRS(epsg: 4490))
+        try write("id,lon,lat,Cd,Hg,OM\nB1,112.9,35.7,0.2,300,25\nB2,112.91,35.71,0.3,<10,30\n", dir.file("a.csv"))
+        var req = SurveyImport(reader: SampleReader(path: dir.file("a.csv"), sourceCRS: try CRS(epsg: 4326)), round: "2020",
+                               analytes: [("cd", "Cd"), ("HG", "Hg"), ("OM", "OM")])
+        req.units = ["hg": "µg/kg", "OM": "g/kg"]
+        try db.importSamples(req)
+        let m = try rows(dir.file("s.gpkg"), "measurements")
+        #expect(m.contains(["2020", "B1", "Hg", "0.3", "0", "", "mg/kg", "1"]))   // 300 µg/kg
+        #expect(m.contains(["2020", "B2", "Hg", "", "1", "0.01", "mg/kg", "1"]))  // <10 µg/kg
+        #expect(m.contains(["2020", "B1", "OM", "25.0", "0", "", "g/kg", "1"]))
+        #expect(try db.table(round: "2020").fields.map(\.name) == ["sample_key", "round", "sample_id", "sampled_on", "Cd", "Hg", "OM [g/kg]"])
+        // A later round spelled differently lands in the same column; an unknown option key is refused.
+        try write("id,lon,lat,CD\nB1,112.9,35.7,0.25\n", dir.file("b.csv"))
+        var later = SurveyImport(reader: SampleReader(path: dir.file("b.csv"), sourceCRS: try CRS(epsg: 4326)), round: "2024", analytes: [("CD", "CD")])
+        later.detectionLimits = ["Pb": 1]
+        #expect { try db.importSamples(later) } throws: { "\($0)".contains("--detection-limit: 'Pb' is not one of the analytes imported (Cd)") }
+        later.detectionLimits = [:]
+        later.units = ["cd": "g/kg"]
+        #expect { try db.importSamples(later) } throws: { "\($0)".contains("analyte Cd is stored in mg/kg but this import gives g/kg") }
+        later.units = [:]
+        try db.importSamples(later)
+        #expect(try db.table(round: nil).fields.filter { $0.name.lowercased() == "cd" }.count == 1)
+        // Two rounds: reading samples for a surface needs the round; monitoring reads both.
+        #expect { _ = try SampleReader(path: dir.file("s.gpkg")).read(targetCRS: try CRS(epsg: 4547)) }
+            throws: { "\($0)".contains("holds survey rounds 2020, 2024; give the round to use (--round)") }
+        var r2024 = SampleReader(path: dir.file("s.gpkg"))
+        r2024.round = "2024"
+        #expect(try r2024.read(targetCRS: try CRS(epsg: 4547)).ids == ["B1"])
+        // Impossible dates.
+        try write("id,lon,lat,Cd,d\nC1,112.9,35.7,0.2,2024-02-31\n", dir.file("c.csv"))
+        var dated = SurveyImport(reader: SampleReader(path: dir.file("c.csv"), sourceCRS: try CRS(epsg: 4326)), round: "2025", analytes: [("Cd", "Cd")])
+        dated.dateColumn = "d"
+        #expect { try db.importSamples(dated) } throws: { "\($0)".contains("row 1 (line 2), column 'd': '2024-02-31' is not a date") }
+    }
+
+    @Test("db init with a bare file name creates it in the current folder", .enabled(if: soilmapBinary != nil))
+    func initBareName() throws {
+        let dir = ScratchFolder()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: soilmapBinary!)
+        p.arguments = ["db", "init", "survey.gpkg"]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(dir.contents == ["survey.gpkg"])
     }
 }

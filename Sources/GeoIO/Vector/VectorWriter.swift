@@ -200,6 +200,27 @@ public final class VectorWriter {
         if let messages { throw LibraryError(.gdal, function: "GDALDatasetExecuteSQL", path: path, messages: messages) }
     }
 
+    /// The first column of every row an SQL query returns, as text (inside ``inTransaction``
+    /// it sees the transaction's own writes).
+    public func queryFirstColumn(_ sql: String) throws(LibraryError) -> [String] {
+        guard let ds = handle else { preconditionFailure("VectorWriter used after close()") }
+        let r: Result<[String], LibraryError> = withGDALErrors { errs in
+            // GDALDatasetExecuteSQL: a result layer to release, NULL on failure or without rows.
+            guard let rs = GDALDatasetExecuteSQL(ds, sql, nil, nil) else {
+                return errs.failures.isEmpty ? .success([]) : .failure(LibraryError(.gdal, function: "GDALDatasetExecuteSQL", path: path, messages: errs.failures))
+            }
+            defer { GDALDatasetReleaseResultSet(ds, rs) }
+            var out: [String] = []
+            OGR_L_ResetReading(rs)
+            while let f = OGR_L_GetNextFeature(rs) {
+                out.append(OGR_F_IsFieldSetAndNotNull(f, 0) != 0 ? String(cString: OGR_F_GetFieldAsString(f, 0)) : "")
+                OGR_F_Destroy(f)
+            }
+            return .success(out)
+        }
+        return try r.get()
+    }
+
     /// Flushes and closes the file.
     ///
     /// - Throws: ``LibraryError`` when GDAL reports a failure while flushing.
