@@ -80,13 +80,16 @@ public enum CrossValidation {
         let nf = fold.max() ?? 0
         let slots = ResultSlots<Part?>(count: nf)
         let errors = ResultSlots<GeostatError?>(count: nf)
+        // Leave-one-out: fold f holds sample f alone, and the interpolator of the others reuses
+        // what was built for all samples (`refittedLeavingOut`, the same bits as refitting).
+        let leaveOneOut: Bool = { if case .leaveOneOut = folds { return true } else { return false } }()
         let work: @Sendable (Int) -> Void = { worker in
             var f = worker
             while f < nf {
-                let test = (0..<n).filter { fold[$0] == f + 1 }
-                let train = (0..<n).filter { fold[$0] != f + 1 }
+                let test = leaveOneOut ? [f] : (0..<n).filter { fold[$0] == f + 1 }
                 do {
-                    let m = try interpolator.refitted(to: s.subset(train))
+                    let m = leaveOneOut ? try interpolator.refittedLeavingOut(f)
+                        : try interpolator.refitted(to: s.subset((0..<n).filter { fold[$0] != f + 1 }))
                     var ws = m.makeWorkspace()
                     var part = Part(test: test, pred: [], vari: [], z2: [])
                     for i in test {

@@ -130,6 +130,12 @@ public struct InverseDistanceWeighting: PointInterpolator {
                                      kernels: kernels)
     }
 
+    public func refittedLeavingOut(_ i: Int) throws(GeostatError) -> InverseDistanceWeighting {
+        try InverseDistanceWeighting(samples: samples.subset(Array(0..<i) + Array((i + 1)..<samples.count)), power: power,
+                                     smoothing: smoothing, neighbourhood: neighbourhood, anisotropy: anisotropy, precision: precision,
+                                     tree: tree?.removing(i), kernels: kernels)
+    }
+
     /// Whether predictions use the float32 kernel (``IDWPrecision/single`` requested and the
     /// settings are global, power 2, smoothing 0, no anisotropy).
     public var usesSinglePrecisionKernel: Bool { single != nil }

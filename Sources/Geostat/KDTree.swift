@@ -16,9 +16,33 @@ public struct KDTree: Sendable {
     /// Split axis of the node whose median is at each position (0 = x, 1 = y).
     @usableFromInline let axis: [UInt8]
     @usableFromInline static let leafSize = 8
+    /// Points in the tree (one fewer than stored after ``removing(_:)``).
+    @usableFromInline let pointCount: Int
 
     /// Number of points in the tree.
-    public var count: Int { px.count }
+    public var count: Int { pointCount }
+
+    /// The tree of the other points, renumbered as `SampleSet.subset` of all indices but
+    /// `removed` numbers them: the removed point stays in the layout but is skipped by every
+    /// query (its index is −1), and indices above it go down by one.
+    ///
+    /// Every query gives what a tree built from the other points gives: the k nearest by
+    /// (d², index) and the points within a radius do not depend on the tree's shape. O(n)
+    /// instead of O(n log n); made for leave-one-out cross-validation.
+    public func removing(_ removed: Int) -> KDTree {
+        precondition(removed >= 0 && removed < pointCount, "KDTree.removing: no point \(removed)")
+        let r = Int32(removed)
+        let renumbered = index.map { $0 == r ? -1 : ($0 > r ? $0 - 1 : $0) }
+        return KDTree(px: px, py: py, index: renumbered, axis: axis, pointCount: pointCount - 1)
+    }
+
+    private init(px: [Double], py: [Double], index: [Int32], axis: [UInt8], pointCount: Int) {
+        self.px = px
+        self.py = py
+        self.index = index
+        self.axis = axis
+        self.pointCount = pointCount
+    }
 
     /// Builds the tree over points `(x[i], y[i])`; the arrays must have equal length.
     public init(x: [Double], y: [Double]) {
@@ -39,6 +63,7 @@ public struct KDTree: Sendable {
         py = idx.map { y[Int($0)] }
         index = idx
         axis = ax
+        pointCount = x.count
     }
 
     /// Splits `idx[lo..<hi]` at its median by (coordinate on the wider axis, index) and recurses.
@@ -148,7 +173,7 @@ public struct KDTree: Sendable {
     public func nearest(x qx: Double, y qy: Double, k: Int, radius: Double = .infinity, into result: inout Neighbours) {
         precondition(k <= result.capacity, "KDTree.nearest: k exceeds the buffer capacity")
         result.count = 0
-        guard k > 0, !px.isEmpty else { return }
+        guard k > 0, pointCount > 0 else { return }
         let r2 = radius.isFinite ? radius * radius : Double.infinity
         var n = 0
         result.indices.withUnsafeMutableBufferPointer { hi in
@@ -188,13 +213,13 @@ public struct KDTree: Sendable {
             if hi - lo <= KDTree.leafSize {
                 for k in lo..<hi {
                     let dx = px[k] - qx, dy = py[k] - qy
-                    if dx * dx + dy * dy <= r2 { out.append(Int(index[k])) }
+                    if dx * dx + dy * dy <= r2 && index[k] >= 0 { out.append(Int(index[k])) }
                 }
                 return
             }
             let mid = (lo + hi) >> 1
             let dx = px[mid] - qx, dy = py[mid] - qy
-            if dx * dx + dy * dy <= r2 { out.append(Int(index[mid])) }
+            if dx * dx + dy * dy <= r2 && index[mid] >= 0 { out.append(Int(index[mid])) }
             let diff = axis[mid] == 0 ? qx - px[mid] : qy - py[mid]
             if diff <= 0 || diff * diff <= r2 { visit(lo, mid) }
             if diff >= 0 || diff * diff <= r2 { visit(mid + 1, hi) }
@@ -214,7 +239,7 @@ private struct Search {
 
     @inline(__always)
     mutating func offer(_ d: Double, _ i: Int32) {
-        guard d <= r2 else { return }
+        guard d <= r2, i >= 0 else { return }  // i < 0: a point removed by `removing(_:)`
         if n < k {
             var c = n
             n += 1

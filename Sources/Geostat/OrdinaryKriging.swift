@@ -439,6 +439,12 @@ public struct OrdinaryKriging: PointInterpolator {
     ///   model validation errors, ``GeostatError/singularKrigingMatrix(neighbours:)`` (global only).
     public init(samples: SampleSet, model: VariogramModel, neighbourhood: Neighbourhood = .global,
                 kernels: KernelSet = .detected) throws(GeostatError) {
+        try self.init(samples: samples, model: model, neighbourhood: neighbourhood, kernels: kernels, tree: nil)
+    }
+
+    /// - Parameter tree: a k-d tree of the (merged, transformed) points to use instead of building one.
+    init(samples: SampleSet, model: VariogramModel, neighbourhood: Neighbourhood, kernels: KernelSet,
+         tree given: KDTree?) throws(GeostatError) {
         guard !samples.isEmpty else { throw .noSamples }
         try model.validate()
         let (merged, groups) = samples.mergingDuplicates()
@@ -469,7 +475,7 @@ public struct OrdinaryKriging: PointInterpolator {
             guard ok else { throw .singularKrigingMatrix(neighbours: merged.count) }
             globalFactor = f
         } else {
-            tree = KDTree(x: pts.x, y: pts.y)
+            tree = given.flatMap { $0.count == merged.count ? $0 : nil } ?? KDTree(x: pts.x, y: pts.y)
             searchOrder = model.anisotropy == nil ? GstatNeighbourOrder(x: merged.x, y: merged.y) : nil
             globalFactor = nil
         }
@@ -479,6 +485,12 @@ public struct OrdinaryKriging: PointInterpolator {
 
     public func refitted(to samples: SampleSet) throws(GeostatError) -> OrdinaryKriging {
         try OrdinaryKriging(samples: samples, model: model, neighbourhood: neighbourhood, kernels: kernels)
+    }
+
+    public func refittedLeavingOut(_ i: Int) throws(GeostatError) -> OrdinaryKriging {
+        // `samples` are merged, so the subset has no duplicates and the tree's numbering holds.
+        try OrdinaryKriging(samples: samples.subset(Array(0..<i) + Array((i + 1)..<samples.count)), model: model,
+                            neighbourhood: neighbourhood, kernels: kernels, tree: tree?.removing(i))
     }
 
     /// Per-worker scratch memory and the cached local factor. Not thread safe.
@@ -646,6 +658,11 @@ public struct LognormalKriging: PointInterpolator {
     /// - Throws: ``GeostatError/nonPositiveValueForLognormal(index:id:value:)`` and the errors of ``OrdinaryKriging``.
     public init(samples: SampleSet, logModel: VariogramModel, neighbourhood: Neighbourhood = .global,
                 threshold: Double? = nil) throws(GeostatError) {
+        try self.init(samples: samples, logModel: logModel, neighbourhood: neighbourhood, threshold: threshold, tree: nil)
+    }
+
+    init(samples: SampleSet, logModel: VariogramModel, neighbourhood: Neighbourhood, threshold: Double?,
+         tree: KDTree?) throws(GeostatError) {
         for (i, v) in samples.values.enumerated() where !(v > 0) {
             throw .nonPositiveValueForLognormal(index: i, id: samples.ids?[i], value: v)
         }
@@ -653,7 +670,7 @@ public struct LognormalKriging: PointInterpolator {
             throw .invalidParameter(name: "threshold", value: t, expected: "a finite value > 0")
         }
         let logs = try samples.withValues(samples.values.map { Foundation.log($0) })
-        kriging = try OrdinaryKriging(samples: logs, model: logModel, neighbourhood: neighbourhood)
+        kriging = try OrdinaryKriging(samples: logs, model: logModel, neighbourhood: neighbourhood, kernels: .detected, tree: tree)
         self.threshold = threshold
         originalSamples = samples
     }
@@ -664,6 +681,14 @@ public struct LognormalKriging: PointInterpolator {
 
     public func refitted(to samples: SampleSet) throws(GeostatError) -> LognormalKriging {
         try LognormalKriging(samples: samples, logModel: kriging.model, neighbourhood: kriging.neighbourhood, threshold: threshold)
+    }
+
+    public func refittedLeavingOut(_ i: Int) throws(GeostatError) -> LognormalKriging {
+        let rest = originalSamples.subset(Array(0..<i) + Array((i + 1)..<originalSamples.count))
+        // The kriging's tree numbers the merged samples: reusable only when nothing was merged.
+        guard kriging.samples.count == originalSamples.count, let tree = kriging.tree else { return try refitted(to: rest) }
+        return try LognormalKriging(samples: rest, logModel: kriging.model, neighbourhood: kriging.neighbourhood, threshold: threshold,
+                                    tree: tree.removing(i))
     }
 
     public func estimate(x: Double, y: Double, workspace: inout OrdinaryKriging.Workspace) -> Estimate {

@@ -102,12 +102,19 @@ public protocol PointInterpolator: Sendable {
                      workspace: inout Workspace)
     /// The same method with the same parameters (model kept fixed) on other samples; used by cross-validation.
     func refitted(to samples: SampleSet) throws(GeostatError) -> Self
+    /// `refitted(to:)` of every sample but `i` (leave-one-out), bit for bit; implementations
+    /// reuse what they built for all samples (the k-d tree) instead of building it again.
+    func refittedLeavingOut(_ i: Int) throws(GeostatError) -> Self
     /// Squared standardised error of a cross-validation prediction, (obs − pred)²/variance
     /// on the scale the variance refers to; NaN when there is no variance.
     func squaredStandardizedError(observed: Double, estimate: Estimate) -> Double
 }
 
 extension PointInterpolator {
+    public func refittedLeavingOut(_ i: Int) throws(GeostatError) -> Self {
+        try refitted(to: samples.subset(Array(0..<i) + Array((i + 1)..<samples.count)))
+    }
+
     public func estimateRow(xs: UnsafeBufferPointer<Double>, y: Double, into out: UnsafeMutableBufferPointer<Estimate>,
                             workspace: inout Workspace) {
         for j in xs.indices { out[j] = estimate(x: xs[j], y: y, workspace: &workspace) }
