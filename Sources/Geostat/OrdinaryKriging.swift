@@ -442,12 +442,15 @@ public struct OrdinaryKriging: PointInterpolator {
         try self.init(samples: samples, model: model, neighbourhood: neighbourhood, kernels: kernels, tree: nil)
     }
 
-    /// - Parameter tree: a k-d tree of the (merged, transformed) points to use instead of building one.
+    /// - Parameters:
+    ///   - tree: a k-d tree of the (merged, transformed) points to use instead of building one.
+    ///   - distinct: the samples are known to have no duplicate locations (a subset of merged
+    ///     samples), so merging, which sorts them, is skipped.
     init(samples: SampleSet, model: VariogramModel, neighbourhood: Neighbourhood, kernels: KernelSet,
-         tree given: KDTree?) throws(GeostatError) {
+         tree given: KDTree?, distinct: Bool = false) throws(GeostatError) {
         guard !samples.isEmpty else { throw .noSamples }
         try model.validate()
-        let (merged, groups) = samples.mergingDuplicates()
+        let (merged, groups) = distinct ? (samples, []) : samples.mergingDuplicates()
         guard merged.count >= max(neighbourhood.minPoints, 1) else {
             throw .tooFewSamples(required: neighbourhood.minPoints, available: merged.count)
         }
@@ -490,7 +493,7 @@ public struct OrdinaryKriging: PointInterpolator {
     public func refittedLeavingOut(_ i: Int) throws(GeostatError) -> OrdinaryKriging {
         // `samples` are merged, so the subset has no duplicates and the tree's numbering holds.
         try OrdinaryKriging(samples: samples.subset(Array(0..<i) + Array((i + 1)..<samples.count)), model: model,
-                            neighbourhood: neighbourhood, kernels: kernels, tree: tree?.removing(i))
+                            neighbourhood: neighbourhood, kernels: kernels, tree: tree?.removing(i), distinct: true)
     }
 
     /// Per-worker scratch memory and the cached local factor. Not thread safe.
@@ -662,7 +665,7 @@ public struct LognormalKriging: PointInterpolator {
     }
 
     init(samples: SampleSet, logModel: VariogramModel, neighbourhood: Neighbourhood, threshold: Double?,
-         tree: KDTree?) throws(GeostatError) {
+         tree: KDTree?, distinct: Bool = false) throws(GeostatError) {
         for (i, v) in samples.values.enumerated() where !(v > 0) {
             throw .nonPositiveValueForLognormal(index: i, id: samples.ids?[i], value: v)
         }
@@ -670,7 +673,8 @@ public struct LognormalKriging: PointInterpolator {
             throw .invalidParameter(name: "threshold", value: t, expected: "a finite value > 0")
         }
         let logs = try samples.withValues(samples.values.map { Foundation.log($0) })
-        kriging = try OrdinaryKriging(samples: logs, model: logModel, neighbourhood: neighbourhood, kernels: .detected, tree: tree)
+        kriging = try OrdinaryKriging(samples: logs, model: logModel, neighbourhood: neighbourhood, kernels: .detected, tree: tree,
+                                      distinct: distinct)
         self.threshold = threshold
         originalSamples = samples
     }
@@ -688,7 +692,7 @@ public struct LognormalKriging: PointInterpolator {
         // The kriging's tree numbers the merged samples: reusable only when nothing was merged.
         guard kriging.samples.count == originalSamples.count, let tree = kriging.tree else { return try refitted(to: rest) }
         return try LognormalKriging(samples: rest, logModel: kriging.model, neighbourhood: kriging.neighbourhood, threshold: threshold,
-                                    tree: tree.removing(i))
+                                    tree: tree.removing(i), distinct: true)
     }
 
     public func estimate(x: Double, y: Double, workspace: inout OrdinaryKriging.Workspace) -> Estimate {
