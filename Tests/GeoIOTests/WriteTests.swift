@@ -118,6 +118,34 @@ struct WriteTests {
         #expect(try b.readBytes(column: 0, row: 0, columns: 700, rows: 600) == v)
     }
 
+    @Test("A float raster carries the exact statistics of its valid pixels (as stored, float32), which minMax uses",
+          arguments: [false, true])
+    func statistics(cloudOptimized: Bool) throws {
+        let g = try grid()
+        let path = Fixture.scratch() + "/s\(cloudOptimized).tif"
+        let w = try RasterWriter(path: path, spec: RasterSpec(grid: g, pixelType: .float32, crs: try CRS(epsg: 4547), nodata: -9999,
+                                                              cloudOptimized: cloudOptimized))
+        // NaN every 97th cell, nodata every 89th, and doubles that round when stored as float32.
+        var v = values(g).map(Double.init)
+        for i in stride(from: 0, to: v.count, by: 89) { v[i] = -9999 }
+        v[5] = 0.1234567890123  // not a float32
+        try w.write(rows: v)
+        try w.close()
+        let valid = v.filter { !$0.isNaN && $0 != -9999 }.map { Double(Float($0)) }
+        let mean = valid.reduce(0, +) / Double(valid.count)
+        let sd = (valid.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(valid.count)).squareRoot()
+        let b = try RasterDataset(path: path).band(1)
+        let md = b.metadata()
+        // GDAL stores the statistics as text with 14 significant digits.
+        #expect(abs(Double(md["STATISTICS_MINIMUM"]!)! - valid.min()!) <= 1e-13 * max(1, abs(valid.min()!)))
+        #expect(abs(Double(md["STATISTICS_MAXIMUM"]!)! - valid.max()!) <= 1e-13 * abs(valid.max()!))
+        #expect(abs(Double(md["STATISTICS_MEAN"]!)! - mean) <= 1e-9 * abs(mean))
+        #expect(abs(Double(md["STATISTICS_STDDEV"]!)! - sd) <= 1e-9 * sd)
+        let (lo, hi) = b.minMax()
+        #expect(abs(lo - valid.min()!) <= 1e-13 * max(1, abs(lo)) && abs(hi - valid.max()!) <= 1e-13 * abs(hi))
+        #expect(!FileManager.default.fileExists(atPath: path + ".aux.xml"))
+    }
+
     @Test("An unfinished raster is removed on close, not left looking complete")
     func incompleteRaster() throws {
         let g = try grid()

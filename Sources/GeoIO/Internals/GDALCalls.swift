@@ -93,6 +93,15 @@ func stringsFromCSL(_ list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?)
     return out
 }
 
+/// A GDAL-owned `KEY=VALUE` list (metadata) as a dictionary, without freeing it.
+func keyValues(_ list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String: String] {
+    var out: [String: String] = [:]
+    for item in stringsFromCSL(list) {
+        if let eq = item.firstIndex(of: "=") { out[String(item[..<eq])] = String(item[item.index(after: eq)...]) }
+    }
+    return out
+}
+
 /// Takes ownership of a string GDAL allocated with CPLMalloc and frees it with `CPLFree`.
 func takeCPLString(_ p: UnsafeMutablePointer<CChar>?) -> String? {
     guard let p else { return nil }

@@ -51,15 +51,7 @@ public final class RasterDataset {
     }
 
     /// Metadata items of a domain ("" for the default domain, "IMAGE_STRUCTURE" …) as key/value pairs.
-    public func metadata(domain: String = "") -> [String: String] {
-        var out: [String: String] = [:]
-        for item in stringsFromCSL(GDALGetMetadata(handle, domain)) {
-            if let eq = item.firstIndex(of: "=") {
-                out[String(item[..<eq])] = String(item[item.index(after: eq)...])
-            }
-        }
-        return out
-    }
+    public func metadata(domain: String = "") -> [String: String] { keyValues(GDALGetMetadata(handle, domain)) }
 
     /// "COG" when the file is laid out as a Cloud-Optimized GeoTIFF (GDAL's `LAYOUT` item).
     public var layout: String? { metadata(domain: "IMAGE_STRUCTURE")["LAYOUT"] }
@@ -80,6 +72,9 @@ public final class RasterBand {
     public let dataset: RasterDataset
     let handle: GDALRasterBandH
     public let index: Int
+
+    /// The band's metadata items of a domain ("" for the default one: `STATISTICS_*` …).
+    public func metadata(domain: String = "") -> [String: String] { keyValues(GDALGetMetadata(handle, domain)) }
 
     init(dataset: RasterDataset, handle: GDALRasterBandH, index: Int) {
         self.dataset = dataset

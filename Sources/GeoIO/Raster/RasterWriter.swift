@@ -17,6 +17,8 @@ public final class RasterWriter {
     private let band: GDALRasterBandH
     private let stagingPath: String
     private(set) public var rowsWritten = 0
+    /// Statistics of the valid pixels written so far (floating-point rasters), as stored.
+    private var stats = PixelStatistics()
 
     /// Creates the file; for COG output the pixels are staged in `path + ".staging.tif"`.
     public init(path: String, spec: RasterSpec) throws(LibraryError) {
@@ -135,6 +137,7 @@ public final class RasterWriter {
         }
         if let failed { throw LibraryError(.gdal, function: "GDALRasterIO", path: path, messages: failed) }
         rowsWritten += n
+        if spec.pixelType.isFloatingPoint { stats.add(values, asFloat32: spec.pixelType == .float32, nodata: spec.nodata) }
     }
 
     /// Finishes the file: checks every row was written, flushes, and for COG output
@@ -170,6 +173,11 @@ public final class RasterWriter {
                         return LibraryError(.gdal, function: "GDALBuildOverviews", path: path, messages: errs.all)
                     }
                 }
+            }
+            // The exact statistics of the valid pixels (GDAL's STATISTICS_* band metadata): QGIS
+            // stretches with them at once, and readers need not scan the raster for its range.
+            if let s = self.stats.summary {
+                _ = GDALSetRasterStatistics(band, s.min, s.max, s.mean, s.standardDeviation)  // CE_None; a failure only loses the hint
             }
             GDALFlushCache(ds)
             if spec.cloudOptimized {
@@ -253,4 +261,34 @@ private final class ClosingResults: @unchecked Sendable {
     init(_ writers: [RasterWriter]) { self.writers = writers; errors = Array(repeating: nil, count: writers.count) }
     func set(_ i: Int, _ e: LibraryError) { lock.lock(); errors[i] = e; lock.unlock() }
     var firstError: LibraryError? { lock.lock(); defer { lock.unlock() }; return errors.compactMap { $0 }.first }
+}
+
+/// Running minimum, maximum, mean and standard deviation of written pixels, in the stored
+/// precision (float32 rasters: the float32 value), skipping NaN and the nodata value.
+struct PixelStatistics {
+    var count = 0
+    var min = Double.infinity, max = -Double.infinity
+    var sum = 0.0, sumOfSquares = 0.0
+
+    mutating func add<T>(_ values: UnsafeBufferPointer<T>, asFloat32: Bool, nodata: Double?) {
+        func take(_ d: Double) {
+            guard !d.isNaN, d != nodata else { return }
+            count += 1
+            if d < min { min = d }
+            if d > max { max = d }
+            sum += d
+            sumOfSquares += d * d
+        }
+        if let v = values as? UnsafeBufferPointer<Float> {
+            for x in v { take(Double(x)) }
+        } else if let v = values as? UnsafeBufferPointer<Double> {
+            for x in v { take(asFloat32 ? Double(Float(x)) : x) }
+        }
+    }
+
+    var summary: (min: Double, max: Double, mean: Double, standardDeviation: Double)? {
+        guard count > 0 else { return nil }
+        let mean = sum / Double(count)
+        return (min, max, mean, Swift.max(0, sumOfSquares / Double(count) - mean * mean).squareRoot())
+    }
 }

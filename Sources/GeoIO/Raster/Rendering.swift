@@ -115,8 +115,14 @@ public enum RasterRendering {
 }
 
 extension RasterBand {
-    /// Minimum and maximum of the valid pixels (GDAL `GDALComputeRasterMinMax`, exact).
+    /// Minimum and maximum of the valid pixels: the statistics stored in the file
+    /// (`GDALGetRasterStatistics` without computing; SoilMap's rasters carry exact ones), else
+    /// GDAL `GDALComputeRasterMinMax`, exact, which reads every pixel.
     public func minMax() -> (min: Double, max: Double) {
+        var lo = 0.0, hi = 0.0, mean = 0.0, sd = 0.0
+        // GDALGetRasterStatistics with bApproxOK = FALSE, bForce = FALSE: CE_None only when stored.
+        let stored: Bool = withGDALErrors { _ in GDALGetRasterStatistics(handle, 0, 0, &lo, &hi, &mean, &sd) == CE_None }
+        if stored { return (lo, hi) }
         var mm = [0.0, 0.0]
         _ = withGDALErrors { _ in GDALComputeRasterMinMax(handle, 0, &mm) }  // CE_Failure for all-nodata bands
         return (mm[0], mm[1])
