@@ -15,6 +15,7 @@ identity.tsv: id, output, summary.   meta.tsv: key, value.
 """
 import csv
 import json
+import os
 import math
 import re
 import sys
@@ -106,6 +107,27 @@ def render(run):
                "terra's), so both sides do equal I/O; rows marked \"output format (information)\" show SoilMap's default "
                "output, DEFLATE Cloud-Optimized GeoTIFFs with overviews.")
     out.append("")
+    stages = read_tsv(run + "/stages.tsv") if os.path.exists(run + "/stages.tsv") else []
+    if stages:
+        total = dict(stages).get("total")
+        out.append("## End to end, stage by stage (`soilmap run` on the sample county, from run.json)")
+        out.append("")
+        out.append("Stages grouped (each variable's method choice and interpolation summed), largest first.")
+        out.append("")
+        groups = {}
+        for k, v in stages:
+            if k == "total":
+                continue
+            g = "method choice (×%d)" if k.startswith("method ") else "interpolation (×%d)" if k.startswith("interpolate ") else k
+            n, s = groups.get(g, (0, 0.0))
+            groups[g] = (n + 1, s + float(v))
+        out.append("| stage | s | share |")
+        out.append("|---|--:|--:|")
+        for g, (n, s) in sorted(groups.items(), key=lambda x: -x[1][1]):
+            out.append("| %s | %.2f | %s |" % (g % n if "%d" in g else g, s, "%.0f %%" % (100 * s / float(total)) if total else ""))
+        if total:
+            out.append("| total | %.2f | |" % float(total))
+        out.append("")
     out.append("## Identity (SoilMap output vs reference output)")
     out.append("")
     if ident:

@@ -340,6 +340,10 @@ if selected e2e; then
     rm -rf "$E2E"
     if best soilmap_5 "$OUT" -- "$SOILMAP" run "$ROOT/SampleData/project.yaml" -o "$E2E" --quiet; then
       SW=$B_WALL SR=$B_RSS SN=$B_RUNS
+      # The run's own profile per stage (run.json timings_s), for the report's stage table.
+      "$PY" -c 'import json, sys
+t = json.load(open(sys.argv[1]))["timings_s"]
+for k, v in t.items(): print("%s\t%.3f" % (k, v))' "$E2E/run.json" > "$RUN/stages.tsv" 2>/dev/null || true
       VPY=$WORK/venv/bin/python
       [ -x "$VPY" ] || env ONLY=exactextract WORK="$WORK" bash "$REFDIR/run_references.sh" > "$RUN/ref-venv.out" 2>&1 || true
       if [ -x "$VPY" ] && out=$(bash "$REFDIR/chain_e2e.sh" "$E2E" "$WORK/chain" "$VPY" 2> "$RUN/chain.err"); then
