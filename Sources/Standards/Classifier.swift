@@ -231,6 +231,10 @@ public struct Classifier: Hashable, Sendable {
     ///   - perPollutant: also return each pollutant's class codes.
     /// - Throws: ``StandardsError/pHOutOfRange(_:index:)`` at the first cell whose pH is
     ///   outside the valid range; ``StandardsError/pHRequired(source:)``.
+    // Specialised for the pixel types SoilMap reads: called from another module, the generic
+    // body otherwise runs with a metadata lookup for every value it converts.
+    @_specialize(exported: true, where F == Float)
+    @_specialize(exported: true, where F == Double)
     public func classify<F: BinaryFloatingPoint & Sendable>(
         block concentrations: [[F]], pH: PHInput<F>, perPollutant: Bool = false
     ) throws(StandardsError) -> ClassifiedBlock {
@@ -243,16 +247,15 @@ public struct Classifier: Hashable, Sendable {
         var controlling = [UInt8](repeating: 0, count: count)
         var per: [[UInt8]] = perPollutant ? Array(repeating: [UInt8](repeating: 0, count: count), count: pollutants.count) : []
         let constantPH: Double??
+        var phPerCell: [F] = []
         switch pH {
         case .constant(let v): constantPH = try preparedPH(v, index: nil)
         case .notGiven: constantPH = try preparedPH(needsPH ? nil : 0, index: nil)
-        case .perCell: constantPH = nil
+        case .perCell(let a): constantPH = nil; phPerCell = a
         }
         for j in 0..<count {
             let ph: Double?
-            if let constantPH { ph = constantPH } else if case .perCell(let a) = pH {
-                ph = try preparedPH(Double(a[j]), index: j)!
-            } else { ph = nil }
+            if let constantPH { ph = constantPH } else { ph = try preparedPH(Double(phPerCell[j]), index: j)! }
             let (k, c) = try classifyCell(value: { Double(concentrations[$0][j]) }, pH: ph) { i, k in
                 if perPollutant { per[i][j] = k.rawValue }
             }
