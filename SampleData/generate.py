@@ -752,7 +752,10 @@ def write_layer(ds, name, gtype, fields, rows, options, multi=False):
     lyr.CommitTransaction()
 
 
-def write_gpkg(path, township_rows_, parcel_rows_):
+ENTERPRISE_FIELDS = [("enterprise_id", ogr.OFTString, 12), ("name", ogr.OFTString, 48)]
+
+
+def write_gpkg(path, township_rows_, parcel_rows_, sources_=None):
     remove_dataset(path)
     ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
     write_layer(ds, "parcels", ogr.wkbMultiPolygon, PARCEL_FIELDS, parcel_rows_,
@@ -761,6 +764,15 @@ def write_gpkg(path, township_rows_, parcel_rows_):
     write_layer(ds, "townships", ogr.wkbPolygon, TOWNSHIP_FIELDS, township_rows_,
                 ["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES",
                  "DESCRIPTION=SYNTHETIC township boundaries; names and codes are real (Gaoping 140581)"])
+    if sources_:
+        rows = []
+        for s in sources_:
+            g = ogr.Geometry(ogr.wkbPoint)
+            g.AddPoint_2D(s["x"], s["y"])
+            rows.append(({"enterprise_id": s["id"], "name": s["name"]}, g))
+        write_layer(ds, "enterprises", ogr.wkbPoint, ENTERPRISE_FIELDS, rows,
+                    ["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=NO",
+                     "DESCRIPTION=SYNTHETIC key supervised enterprises (the pollution sources of the sample data)"])
     ds.ExecuteSQL("VACUUM")
     ds = None
 
@@ -864,7 +876,7 @@ def main():
     ids = ["S%04d" % (n + 1) for n in range(len(pts))]
     gpkg = os.path.join(out, "gaoping_farmland.gpkg")
     trows, prows = township_rows(townships), parcel_rows(parcels)
-    write_gpkg(gpkg, trows, prows)
+    write_gpkg(gpkg, trows, prows, sources)
     write_shp(os.path.join(out, "gaoping_parcels_gbk.shp"), "gaoping_parcels_gbk", ogr.wkbPolygon, PARCEL_FIELDS, prows)
     write_shp(os.path.join(out, "gaoping_townships_gbk.shp"), "gaoping_townships_gbk", ogr.wkbPolygon, TOWNSHIP_FIELDS, trows)
     write_samples(os.path.join(out, "samples.csv"), ids, pts, vals)

@@ -89,12 +89,23 @@ extension MonitoringResult {
         try w.close()
     }
 
-    /// A self-contained HTML page (no URL of any kind): per enterprise a map of its rings
-    /// coloured by the worst class of their samples in the latest round, with the samples and
-    /// the enterprise, and the ring statistics; then the changes between rounds.
+    /// A self-contained HTML page (no URL of any kind): ``sectionHTML(heading:)`` under a title.
     public func reportHTML(title: String) -> String {
-        var body = "<h1>\(xmlEscape(title))</h1>\n"
-        body += "<p>Standard: \(xmlEscape(standardName)). Rounds: \(xmlEscape(rounds.map { $0.isEmpty ? "(one)" : $0 }.joined(separator: ", "))). "
+        """
+        <!DOCTYPE html>
+        <html lang="zh-CN"><head><meta charset="utf-8"><title>\(xmlEscape(title))</title>
+        <style>body{font-family:sans-serif;max-width:60em;margin:auto}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:2px 6px;text-align:right}th{background:#eee}</style>
+        </head><body>
+        <h1>\(xmlEscape(title))</h1>
+        \(sectionHTML(heading: 2))</body></html>
+        """
+    }
+
+    /// The monitoring as HTML for a report: per enterprise a map of its rings coloured by the
+    /// worst class of their samples in the latest round, with the samples and the enterprise,
+    /// and the ring statistics; then the changes between rounds. Headings at level `heading`.
+    func sectionHTML(heading: Int) -> String {
+        var body = "<p>Standard: \(xmlEscape(standardName)). Rounds: \(xmlEscape(rounds.map { $0.isEmpty ? "(one)" : $0 }.joined(separator: ", "))). "
             + "Rings coloured by the worst class of their samples in the latest round; black dots are samples, the black mark the enterprise.</p>\n"
         let legend = SoilClass.legend(standardKind)
         body += "<p>" + legend.map { e in
@@ -104,7 +115,7 @@ extension MonitoringResult {
         for e in enterprises.indices {
             let mine = rings.filter { $0.enterprise == e }
             guard let first = mine.first else { continue }
-            body += "<h2>\(xmlEscape(first.enterpriseId))\(first.enterpriseName.isEmpty ? "" : " " + xmlEscape(first.enterpriseName))</h2>\n"
+            body += "<h\(heading)>\(xmlEscape(first.enterpriseId))\(first.enterpriseName.isEmpty ? "" : " " + xmlEscape(first.enterpriseName))</h\(heading)>\n"
             body += ringMapSVG(mine, enterprise: enterprises[e], round: last, legend: legend)
             body += "<table><tr><th>ring</th><th>area (ha)</th><th>pollutant</th><th>n</th><th>mean</th><th>max</th><th>P90</th><th>&gt; screening</th><th>&gt; intervention</th><th>area share &gt; screening</th></tr>\n"
             for ring in mine {
@@ -120,7 +131,7 @@ extension MonitoringResult {
         }
         let changes = changesTable
         if !changes.rows.isEmpty {
-            body += "<h2>Changes between rounds</h2>\n<table><tr>" + ["enterprise", "ring", "pollutant", "from", "to", "mean from", "mean to", "change", "change %"].map { "<th>\($0)</th>" }.joined() + "</tr>\n"
+            body += "<h\(heading)>Changes between rounds</h\(heading)>\n<table><tr>" + ["enterprise", "ring", "pollutant", "from", "to", "mean from", "mean to", "change", "change %"].map { "<th>\($0)</th>" }.joined() + "</tr>\n"
             for r in changes.rows {
                 let cells = [r[0].text, r[1].text, r[2].text, r[3].text, r[4].text] + [r[7], r[8], r[9], r[10]].map { v -> String in
                     if case .real(let d) = v { return String(format: "%.3g", d) } else { return "–" }
@@ -129,13 +140,7 @@ extension MonitoringResult {
             }
             body += "</table>\n"
         }
-        return """
-        <!DOCTYPE html>
-        <html lang="zh-CN"><head><meta charset="utf-8"><title>\(xmlEscape(title))</title>
-        <style>body{font-family:sans-serif;max-width:60em;margin:auto}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:2px 6px;text-align:right}th{background:#eee}</style>
-        </head><body>
-        \(body)</body></html>
-        """
+        return body
     }
 
     /// An inline SVG map of one enterprise's rings, samples and site.

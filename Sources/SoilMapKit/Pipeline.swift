@@ -222,12 +222,34 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
                                 json: outDir + "/township_summary.json", files: files)
     timings.append(("parcels", progress.end("\(analysis.parcels.count) parcels")))
 
+    // 5b. Soil around key supervised enterprises, with the run's surfaces for the area shares.
+    var monitoring: MonitoringResult? = nil
+    if let m = project.monitoring {
+        progress.begin("Monitoring around enterprises")
+        var ms = MonitorSettings(rings: m.rings)
+        ms.idField = m.idField
+        ms.nameField = m.nameField
+        ms.standard = project.standard
+        ms.landUse = m.landUse
+        ms.phColumn = project.ph.field
+        let monitored = project.pollutants.filter { table15618.canonical(Pollutant($0.name)) != nil }
+        let r = try monitorEnterprises(path: m.path, layer: m.layer, samples: reader, pollutants: monitored.map { ($0.name, $0.field) },
+                                       surfaces: monitored.map { (name: $0.name, path: surfacePaths[$0.name]!) },
+                                       phSurface: surfacePaths[project.ph.name], settings: ms)
+        warnings += r.warnings.filter { !warnings.contains($0) }
+        try r.writeGeoPackage(to: try out("rings.gpkg"))
+        try r.statisticsTable.writeCSV(to: try out("monitoring.csv"))
+        if r.rounds.count > 1 { try r.changesTable.writeCSV(to: try out("monitoring_changes.csv")) }
+        monitoring = r
+        timings.append(("monitoring", progress.end("\(r.rings.count) rings")))
+    }
+
     // 6. Report and provenance.
     progress.begin("Writing the report")
     let result = RunResult(outputDir: outDir, files: [], variables: runs, analysis: analysis, grid: grid, crs: working,
                            timings: timings, warnings: warnings, classCellCounts: classReport.cellCounts)
     let html = try ReportBuilder(project: project, result: result, classRaster: try files.pendingPath(for: outDir + "/class.tif"),
-                                 surfaces: surfacePaths, townships: townships, sampleTable: table).html()
+                                 surfaces: surfacePaths, townships: townships, sampleTable: table, monitoring: monitoring).html()
     try files.write(Data(html.utf8), to: outDir + "/report.html")
     timings.append(("report", progress.end()))
     var final = result
@@ -243,6 +265,7 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
 func inputFiles(_ p: Project) -> [String] {
     var paths = [URL(fileURLWithPath: p.file).standardizedFileURL.path, p.resolve(p.samples.path), p.resolve(p.parcels.path)]
     if let t = p.townships { paths.append(p.resolve(t.path)) }
+    if let m = p.monitoring { paths.append(m.path) }
     if case let .csv(path) = p.standard { paths.append(path) }
     var seen = Set<String>()
     return paths.flatMap(inputFiles(ofDataset:)).filter { seen.insert($0).inserted }

@@ -68,6 +68,20 @@ public struct Project: Sendable {
     public var area: AreaMode
     public var outputDir: String
     public var threads: Int?
+    /// Monitoring around key supervised enterprises (optional).
+    public var monitoring: Monitoring?
+
+    /// The `monitoring:` section: enterprises (points or site polygons) and ring limits.
+    public struct Monitoring: Sendable {
+        public var path: String
+        public var layer: String?
+        public var idField: String?
+        public var nameField: String?
+        /// Ring limits in metres, increasing (e.g. 0, 500, 1000, 2000).
+        public var rings: [Double]
+        /// Land use of the soil around the enterprises (GB 15618 thresholds).
+        public var landUse: LandUse = .other
+    }
 
     /// Resolves a path from the project file relative to its folder.
     public func resolve(_ p: String) -> String {
@@ -82,7 +96,7 @@ public struct Project: Sendable {
     public static func load(path: String) throws -> Project {
         let root = try YAMLMap.load(path: path)
         try root.checkKeys(["name", "samples", "parcels", "townships", "standard", "pollutants", "ph", "grid",
-                            "interpolation", "parcel_rule", "area", "outputs", "threads"])
+                            "interpolation", "parcel_rule", "area", "outputs", "threads", "monitoring"])
         func required(_ m: YAMLMap, _ k: String) throws -> String {
             guard let v = try m.string(k) else { throw m.error(k, "is required") }
             return v
@@ -197,6 +211,24 @@ public struct Project: Sendable {
                 throw root.error("standard", "'\(p)' is neither a standard (gb15618, gb36600-1, gb36600-2) nor a threshold CSV beside the project file")
             }
         }
+        if let mm = try root.map("monitoring") {
+            try mm.checkKeys(["path", "layer", "id_field", "name_field", "rings", "land_use"])
+            guard let rings = try mm.list("rings") else { throw mm.error("rings", "is required: ring limits in metres, e.g. [0, 500, 1000, 2000]") }
+            let limits = try rings.map { n -> Double in
+                guard case .scalar(let s) = n, let d = Double(s.string), d.isFinite else { throw mm.error("rings", "expected a list of distances in metres") }
+                return d
+            }
+            guard limits.count >= 2, limits[0] >= 0, zip(limits, limits.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw mm.error("rings", "needs at least two distances in metres, increasing from 0 or more (e.g. [0, 500, 1000, 2000])")
+            }
+            var m = Monitoring(path: project.resolve(try required(mm, "path")), layer: try mm.string("layer"), idField: try mm.string("id_field"),
+                               nameField: try mm.string("name_field"), rings: limits)
+            if let lu = try mm.string("land_use") {
+                guard let v = LandUse(name: lu) else { throw mm.error("land_use", "'\(lu)' is not paddy, other, orchard or rotation") }
+                m.landUse = v
+            }
+            project.monitoring = m
+        }
         let names = pollutants.map { $0.name.lowercased() }
         if let dup = names.enumerated().first(where: { names.firstIndex(of: $0.element) != $0.offset }) {
             throw root.error("pollutants", "'\(pollutants[dup.offset].name)' is listed twice")
@@ -265,6 +297,13 @@ public struct Project: Sendable {
       crs: auto                   # auto: the parcels' CRS if projected, else the CGCS2000 GK zone
       margin: 100                 # metres around the parcels
       land_use: other             # land use for the class raster (cells outside parcels)
+
+    # monitoring:                 # soil around key supervised enterprises (points or site polygons)
+    #   path: enterprises.gpkg
+    #   id_field: enterprise_id
+    #   name_field: name
+    #   rings: [0, 500, 1000, 2000] # ring limits in metres
+    #   land_use: other            # GB 15618 land use around them
 
     parcel_rule: mean             # mean | majority | worst
     area: geodesic                # geodesic (ellipsoid) | planar

@@ -12,6 +12,7 @@ struct ReportBuilder {
     let surfaces: [String: String]
     let townships: PolygonLayer?
     let sampleTable: SampleTable
+    var monitoring: MonitoringResult? = nil
 
     static let mapWidth = 760
 
@@ -142,6 +143,11 @@ struct ReportBuilder {
         }
 
         // Variograms.
+        if let monitoring {
+            h2("Around key supervised enterprises 重点监管企业周边土壤")
+            body += monitoring.sectionHTML(heading: 3)
+        }
+
         h2("Variograms 变异函数")
         for v in result.variables {
             let fitted = v.chosen.variogram ?? v.candidates.first { $0.variogram != nil }?.variogram

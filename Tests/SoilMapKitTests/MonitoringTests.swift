@@ -213,3 +213,58 @@ struct MonitoringTests {
         #expect(try CSVText(path: dir.file("t.csv")).rows.count == 4)
     }
 }
+
+/// Monitoring inside `soilmap run` (a `monitoring:` section in the project).
+@Suite("Monitoring in a project run")
+struct MonitoringInRunTests {
+    @Test("rings.gpkg, monitoring.csv and a report section; the numbers are those of monitorEnterprises on the run's own surfaces")
+    func monitoringSection() throws {
+        let f = try HostileInputTests.setUp(HostileCase(name: "monitoring run", outcome: .succeeds(note: nil)))
+        // Two enterprises at parcels of the test project.
+        let parcels = try PolygonLayer.read(path: f.file("gaoping_small.gpkg"), layer: "parcels")
+        let w = try VectorWriter(path: f.file("ent.gpkg"), format: .geoPackage)
+        let l = try w.createLayer(name: "enterprises", geometryType: .point, crs: parcels.crs,
+                                  fields: [FieldDefinition("eid", .string), FieldDefinition("name", .string)])
+        for (k, i) in [0, 150].enumerated() {
+            try l.append(geometry: .point(try GeometryOps.pointOnSurface(parcels.items[i].geometry)), values: [.string("E\(k + 1)"), .string("厂\(k + 1)")])
+        }
+        try w.close()
+        let yaml = try String(contentsOfFile: f.file("project.yaml"), encoding: .utf8)
+            + "monitoring: {path: ent.gpkg, id_field: eid, name_field: name, rings: [0, 300, 800]}\n"
+        try yaml.write(toFile: f.file("project.yaml"), atomically: true, encoding: .utf8)
+        let p = try Project.load(path: f.file("project.yaml"))
+        let r = try runProject(p, options: RunOptions(), progress: RunProjectTests.quiet)
+        let out = r.outputDir
+        #expect(r.files.contains { $0.hasSuffix("rings.gpkg") } && r.timings.contains { $0.0 == "monitoring" })
+        let rings = try VectorDataset(path: out + "/rings.gpkg").layer(named: "rings").readFeatures()
+        #expect(rings.count == 4)
+        // The same monitoring on the run's written surfaces, called directly.
+        var s = MonitorSettings(rings: [0, 300, 800])
+        s.idField = "eid"
+        s.nameField = "name"
+        s.phColumn = "pH"
+        let reader = SampleReader(path: f.file("samples.csv"), xField: "lon", yField: "lat", sourceCRS: try CRS(epsg: 4326), idField: "sample_id")
+        let direct = try monitorEnterprises(path: f.file("ent.gpkg"), samples: reader, pollutants: [("Cd", "Cd"), ("Pb", "Pb"), ("Cu", "Cu")],
+                                            surfaces: [("Cd", out + "/Cd.tif"), ("Pb", out + "/Pb.tif"), ("Cu", out + "/Cu.tif")],
+                                            phSurface: out + "/pH.tif", settings: s)
+        let csv = try CSVText(path: out + "/monitoring.csv")
+        #expect(csv.rows.count == direct.statisticsTable.rows.count && csv.rows.count == 12)
+        let col = { (n: String) in csv.header.firstIndex(of: n)! }
+        for (row, d) in zip(csv.rows, direct.statisticsTable.rows) {
+            #expect(row[col("enterprise_id")] == d[0].text && row[col("ring")] == d[2].text && row[col("pollutant")] == d[7].text)
+            #expect(row[col("samples")] == d[8].text && row[col("over_screening")] == d[12].text)
+            for (name, k) in [("mean_mg_kg", 9), ("area_share_over_screening", 15)] {
+                if case .real(let v) = d[k] { #expect(abs(Double(row[col(name)])! - v) <= 1e-12 * max(1, abs(v)), "\(name)") }
+            }
+        }
+        #expect(direct.rings.contains { $0.stats[0][0].samples > 0 }, "the enterprises were placed among samples")
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(html.contains("重点监管企业周边土壤") && html.contains("E1 厂1") && html.contains("E2 厂2"))
+        // The enterprises file is hashed with the other inputs.
+        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/run.json"))) as! [String: Any]
+        #expect((run["inputs"] as! [[String: String]]).contains { $0["path"]!.hasSuffix("ent.gpkg") })
+        // A bad ring list is a project error with its line.
+        try (yaml.replacingOccurrences(of: "rings: [0, 300, 800]", with: "rings: [300, 0]")).write(toFile: f.file("bad.yaml"), atomically: true, encoding: .utf8)
+        #expect { _ = try Project.load(path: f.file("bad.yaml")) } throws: { "\($0)".contains("'monitoring.rings': needs at least two distances") }
+    }
+}
