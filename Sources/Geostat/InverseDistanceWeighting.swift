@@ -131,7 +131,7 @@ public struct InverseDistanceWeighting: PointInterpolator {
     }
 
     public func refittedLeavingOut(_ i: Int) throws(GeostatError) -> InverseDistanceWeighting {
-        try InverseDistanceWeighting(samples: samples.subset(Array(0..<i) + Array((i + 1)..<samples.count)), power: power,
+        try InverseDistanceWeighting(samples: samples.leavingOut(i), power: power,
                                      smoothing: smoothing, neighbourhood: neighbourhood, anisotropy: anisotropy, precision: precision,
                                      tree: tree?.removing(i), kernels: kernels)
     }

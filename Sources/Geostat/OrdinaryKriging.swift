@@ -492,7 +492,7 @@ public struct OrdinaryKriging: PointInterpolator {
 
     public func refittedLeavingOut(_ i: Int) throws(GeostatError) -> OrdinaryKriging {
         // `samples` are merged, so the subset has no duplicates and the tree's numbering holds.
-        try OrdinaryKriging(samples: samples.subset(Array(0..<i) + Array((i + 1)..<samples.count)), model: model,
+        try OrdinaryKriging(samples: samples.leavingOut(i), model: model,
                             neighbourhood: neighbourhood, kernels: kernels, tree: tree?.removing(i), distinct: true)
     }
 
@@ -688,7 +688,7 @@ public struct LognormalKriging: PointInterpolator {
     }
 
     public func refittedLeavingOut(_ i: Int) throws(GeostatError) -> LognormalKriging {
-        let rest = originalSamples.subset(Array(0..<i) + Array((i + 1)..<originalSamples.count))
+        let rest = originalSamples.leavingOut(i)
         // The kriging's tree numbers the merged samples: reusable only when nothing was merged.
         guard kriging.samples.count == originalSamples.count, let tree = kriging.tree else { return try refitted(to: rest) }
         return try LognormalKriging(samples: rest, logModel: kriging.model, neighbourhood: kriging.neighbourhood, threshold: threshold,

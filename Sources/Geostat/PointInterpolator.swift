@@ -112,7 +112,7 @@ public protocol PointInterpolator: Sendable {
 
 extension PointInterpolator {
     public func refittedLeavingOut(_ i: Int) throws(GeostatError) -> Self {
-        try refitted(to: samples.subset(Array(0..<i) + Array((i + 1)..<samples.count)))
+        try refitted(to: samples.leavingOut(i))
     }
 
     public func estimateRow(xs: UnsafeBufferPointer<Double>, y: Double, into out: UnsafeMutableBufferPointer<Estimate>,

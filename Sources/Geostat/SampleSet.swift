@@ -57,6 +57,11 @@ public struct SampleSet: Sendable, Hashable {
         return s
     }
 
+    /// Every sample but the `i`-th, in order (leave-one-out).
+    public func leavingOut(_ i: Int) -> SampleSet {
+        subset(Array(0..<i) + Array((i + 1)..<count))
+    }
+
     /// Mean and (population) variance of the values.
     public var meanAndVariance: (mean: Double, variance: Double) {
         guard !values.isEmpty else { return (.nan, .nan) }

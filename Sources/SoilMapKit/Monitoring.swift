@@ -240,16 +240,13 @@ public func monitorEnterprises(path: String, layer: String? = nil, samples: Samp
 
     var rings: [MonitorRing] = []
     for (e, g) in egeoms.enumerated() {
-        let isPolygon = !g.polygons.isEmpty
+        // The area within each limit, buffered once: at 0 the site itself (nothing for a point).
+        let within = try limits.map { d -> Geometry? in
+            d > 0 ? try GeometryOps.buffer(g, distance: d) : (g.polygons.isEmpty ? nil : g)
+        }
         for r in 0..<(limits.count - 1) {
             let (a, b) = (limits[r], limits[r + 1])
-            let outer = try GeometryOps.buffer(g, distance: b)
-            let ring: Geometry
-            if a > 0 { ring = try GeometryOps.difference(outer, try GeometryOps.buffer(g, distance: a)) } else if isPolygon {
-                ring = try GeometryOps.difference(outer, g)
-            } else {
-                ring = outer
-            }
+            let ring = try within[r].map { try GeometryOps.difference(within[r + 1]!, $0) } ?? within[r + 1]!
             let ext = ring.extent
             var buckets = [[[Double]]](repeating: [[Double]](repeating: [], count: names.count), count: rounds.count)
             var stats = [[RingPollutantStats]](repeating: [RingPollutantStats](repeating: RingPollutantStats(samples: 0, mean: nil, max: nil, p90: nil, overScreening: 0, overIntervention: 0), count: names.count), count: rounds.count)

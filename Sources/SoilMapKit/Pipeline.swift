@@ -77,7 +77,7 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     progress.begin("Reading inputs")
     let parcelsPath = project.resolve(project.parcels.path)
     let parcels = try PolygonLayer.read(path: parcelsPath, layer: project.parcels.layer, encoding: project.parcels.encoding,
-                                        encodingOption: "parcels.encoding")
+                                        encodingOption: SettingNames.projectFile.parcelsEncoding)
     warnings += parcels.warnings
     guard let parcelCRS = parcels.crs else {
         throw InputError(.badValue, path: parcelsPath, "the parcels have no CRS; add a .prj or use a GeoPackage")

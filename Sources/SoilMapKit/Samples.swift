@@ -148,20 +148,22 @@ public struct SampleReader: Sendable {
     public func read(targetCRS: CRS? = nil) throws -> SampleTable {
         let options = VectorOpenOptions(encoding: encoding.map(TextEncoding.init), detectCSVTypes: false,
                                         encodingOption: names.samplesEncoding)
-        let isDatabase = SurveyDatabase.isDatabase(path)
+        let database = SurveyDatabase.isDatabase(path) ? try SurveyDatabase(path: path) : nil
+        let isDatabase = database != nil
         if round != nil && !isDatabase {
             throw InputError(.invalidArgument, path: path, "a round (\(names.samplesRound)) is read from a SoilMap survey database; this file is not one")
         }
+        let table = try database.map { try $0.table(round: round) }
+            ?? PointTable.read(path: path, layer: layer, xField: xField, yField: yField, options: options,
+                               columnOptions: (names.samplesX, names.samplesY))
         if isDatabase, round == nil, requiresRound {
-            let rounds = try SurveyDatabase(path: path).rounds().map(\.round)
+            var rounds: [String] = []
+            for r in table.rows where !rounds.contains(r[1].text) { rounds.append(r[1].text) }  // column `round`
             if rounds.count > 1 {
                 throw InputError(.invalidArgument, path: path,
                                  "holds survey rounds \(rounds.joined(separator: ", ")); give the round to use (\(names.samplesRound)), as mixing rounds would mix surveys")
             }
         }
-        let table = isDatabase ? try SurveyDatabase(path: path).table(round: round)
-            : try PointTable.read(path: path, layer: layer, xField: xField, yField: yField, options: options,
-                                  columnOptions: (names.samplesX, names.samplesY))
         let idField = self.idField ?? (isDatabase ? (round == nil ? "sample_key" : "sample_id") : nil)
         var warnings: [String] = []
         guard !table.coordinates.isEmpty else {

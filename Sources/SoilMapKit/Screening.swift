@@ -144,8 +144,11 @@ public func screenPlots(plotsPath: String, layer: String? = nil, samples: Sample
     // Samples in the plots' CRS, with their values per pollutant.
     var sampleCoords: [Coordinate] = [], sampleValues: [[Double]] = [], sampleIds: [String] = []
     if let samples {
-        let coords = samples.crs.map { c in c.isEquivalent(to: pcrs) ? samples.coordinates : [] } ?? samples.coordinates
-        sampleCoords = coords.isEmpty ? try Transformer(from: samples.crs!, to: pcrs).transform(samples.coordinates) : coords
+        if let scrs = samples.crs, !scrs.isEquivalent(to: pcrs) {
+            sampleCoords = try Transformer(from: scrs, to: pcrs).transform(samples.coordinates)
+        } else {
+            sampleCoords = samples.coordinates
+        }
         sampleIds = samples.ids
         var columns = [[Double]](repeating: [Double](repeating: .nan, count: sampleCoords.count), count: names.count)
         for (n, column) in samplePollutants {

@@ -9,14 +9,12 @@ public struct SettingNames: Sendable {
     public var samplesRound = "--round"
     /// `nil` where negative values cannot be allowed (project pollutants and pH).
     public var allowNegative: String? = "--allow-negative"
-    public var workingCRS = "--t-srs"
     public var parcelsEncoding = "--encoding"
     public var landUseField = "--land-use-field"
     public var parcelIdField = "id field"
     public var zoneField = "--zone-field"
     public var zoneNameField = "--zone-name-field"
     public var landUseMap = "--land-use-map"
-    public var area = "--area"
     /// Project files write values as YAML (`key: value`), the command line as `--option value`.
     var isProjectFile = false
 
@@ -26,19 +24,14 @@ public struct SettingNames: Sendable {
     /// The keys of a project file (`soilmap run`).
     public static let projectFile = SettingNames(
         samplesEncoding: "samples.encoding", samplesX: "samples.x", samplesY: "samples.y", samplesCRS: "samples.crs", samplesRound: "samples.round",
-        allowNegative: nil, workingCRS: "grid.crs", parcelsEncoding: "parcels.encoding", landUseField: "parcels.land_use_field",
+        allowNegative: nil, parcelsEncoding: "parcels.encoding", landUseField: "parcels.land_use_field",
         parcelIdField: "parcels.id_field", zoneField: "parcels.township_field", zoneNameField: "townships.name_field",
-        landUseMap: "parcels.land_use_map", area: "area", isProjectFile: true)
+        landUseMap: "parcels.land_use_map", isProjectFile: true)
 
     /// Advice for a land-use value the mapping does not know.
     func addLandUseAdvice(_ raw: String) -> String {
         isProjectFile
             ? "add it to \(landUseMap) as '\(raw): paddy', '\(raw): other' or '\(raw): orchard'"
             : "add it with \(landUseMap) '\(raw)=paddy|other|orchard'"
-    }
-
-    /// How to choose the other area mode (`--area geodesic`, `area: geodesic`).
-    func areaAdvice(_ mode: String) -> String {
-        isProjectFile ? "\(area): \(mode)" : "\(area) \(mode)"
     }
 }

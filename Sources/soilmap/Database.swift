@@ -47,17 +47,7 @@ struct DatabaseImport: ParsableCommand {
     @Option(name: .customLong("id-field"), help: "Column with sample ids (guessed: sample_id, id, 编号 …).")
     var idField: String?
 
-    @Option(name: .customLong("x-field"), help: "Column of x / longitude.")
-    var xField: String?
-
-    @Option(name: .customLong("y-field"), help: "Column of y / latitude.")
-    var yField: String?
-
-    @Option(name: [.customLong("s-srs"), .customLong("s_srs", withSingleDash: true)], help: "CRS of the coordinates when the file declares none.")
-    var sSrs: String?
-
-    @Option(help: "Text encoding when not UTF-8 and undeclared (GBK …).")
-    var encoding: String?
+    @OptionGroup var columns: SampleColumnOptions
 
     @Option(name: .customLong("date-field"), help: "Column with the sampling date (YYYY-MM-DD).")
     var dateField: String?
@@ -77,9 +67,7 @@ struct DatabaseImport: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let db = try SurveyDatabase(path: database)
-            let reader = SampleReader(path: file, xField: xField, yField: yField, sourceCRS: try sSrs.map(CRS.init), idField: idField,
-                                      allowUnknownCRS: false, encoding: encoding)
-            var request = SurveyImport(reader: reader, round: round, analytes: PointSampleOptions.parseFields(values))
+            var request = SurveyImport(reader: try columns.reader(file, idField: idField), round: round, analytes: PointSampleOptions.parseFields(values))
             request.dateColumn = dateField
             request.description = description
             if let by { request.importedBy = by }

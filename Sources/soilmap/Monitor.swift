@@ -87,7 +87,7 @@ struct Monitor: ParsableCommand {
             s.phColumn = phField
             s.phValue = phValue
             s.roundColumn = roundField
-            s.encoding = sampleOptions.encoding
+            s.encoding = sampleOptions.columns.encoding
             let r = try monitorEnterprises(path: enterprises, layer: layer, samples: try sampleOptions.reader()!, pollutants: sampleOptions.fieldList,
                                            surfaces: try namedPaths(surface, option: "--surface"), phSurface: phSurface, settings: s)
             printWarnings(r.warnings)

@@ -4,6 +4,30 @@ import GeoIO
 import Geostat
 import SoilMapKit
 
+/// How to read coordinates and text from a samples file (shared by every command that reads samples).
+struct SampleColumnOptions: ParsableArguments {
+    @Option(name: .customLong("x-field"), help: "Column of x / easting / longitude (guessed: x, lon, longitude, 经度 …).")
+    var xField: String?
+
+    @Option(name: .customLong("y-field"), help: "Column of y / northing / latitude (guessed: y, lat, latitude, 纬度 …).")
+    var yField: String?
+
+    @Option(name: [.customLong("s-srs"), .customLong("s_srs", withSingleDash: true)],
+            help: "CRS of the samples when the source declares none (EPSG:4326, EPSG:4547, WKT, PROJ string, .prj).")
+    var sSrs: String?
+
+    @Option(help: "Text encoding of a CSV or shapefile that is not UTF-8 and declares none (GBK, GB18030 …).")
+    var encoding: String?
+
+    /// A reader of `path` with these columns, CRS and encoding.
+    func reader(_ path: String, idField: String?, round: String? = nil) throws -> SampleReader {
+        var r = SampleReader(path: path, xField: xField, yField: yField, sourceCRS: try sSrs.map(CRS.init), idField: idField,
+                             allowUnknownCRS: false, encoding: encoding)
+        r.round = round
+        return r
+    }
+}
+
 /// Where the samples are and which variable to use.
 struct SampleOptions: ParsableArguments {
     @Argument(help: "Sample points: any point layer GDAL reads, or a CSV with coordinate columns.")
@@ -15,15 +39,7 @@ struct SampleOptions: ParsableArguments {
     @Option(help: "Layer name, for sources with several layers.")
     var layer: String?
 
-    @Option(name: .customLong("x-field"), help: "Column of x / easting / longitude (guessed: x, lon, longitude, 经度 …).")
-    var xField: String?
-
-    @Option(name: .customLong("y-field"), help: "Column of y / northing / latitude (guessed: y, lat, latitude, 纬度 …).")
-    var yField: String?
-
-    @Option(name: [.customLong("s-srs"), .customLong("s_srs", withSingleDash: true)],
-            help: "CRS of the samples when the source declares none (EPSG:4326, EPSG:4547, WKT, PROJ string, .prj).")
-    var sSrs: String?
+    @OptionGroup var columns: SampleColumnOptions
 
     @Option(name: [.customLong("t-srs"), .customLong("t_srs", withSingleDash: true)],
             help: "Working (projected) CRS: samples are transformed into it; the grid extent is in it. Default: the samples' CRS, or for lon/lat samples the CGCS2000 Gauss-Krüger zone of their centre.")
@@ -31,9 +47,6 @@ struct SampleOptions: ParsableArguments {
 
     @Option(name: .customLong("id-field"), help: "Column with sample ids (guessed: sample_id, id, 编号 …).")
     var idField: String?
-
-    @Option(help: "Text encoding of a CSV or shapefile that is not UTF-8 and declares none (GBK, GB18030 …).")
-    var encoding: String?
 
     @Option(help: "The survey round, when SAMPLES is a SoilMap survey database (soilmap db).")
     var round: String?
@@ -48,12 +61,12 @@ struct SampleOptions: ParsableArguments {
     var source: SampleSource {
         var s = SampleSource(path: samples, field: field)
         s.layer = layer
-        s.xField = xField
-        s.yField = yField
-        s.sourceCRS = sSrs
+        s.xField = columns.xField
+        s.yField = columns.yField
+        s.sourceCRS = columns.sSrs
         s.targetCRS = tSrs
         s.idField = idField
-        s.encoding = encoding
+        s.encoding = columns.encoding
         s.round = round
         s.belowDetection = belowDetection
         s.allowNegative = allowNegative
@@ -69,20 +82,10 @@ struct PointSampleOptions: ParsableArguments {
     @Option(help: "Pollutant columns, comma-separated: standard names (Cd,Pb,As) or NAME=COLUMN (Pb=lead,Cd=镉).")
     var fields: String?
 
-    @Option(name: .customLong("x-field"), help: "Column of x / longitude in the samples.")
-    var xField: String?
-
-    @Option(name: .customLong("y-field"), help: "Column of y / latitude in the samples.")
-    var yField: String?
-
-    @Option(name: [.customLong("s-srs"), .customLong("s_srs", withSingleDash: true)], help: "CRS of the samples when they declare none.")
-    var sSrs: String?
+    @OptionGroup var columns: SampleColumnOptions
 
     @Option(name: .customLong("sample-id-field"), help: "Column with sample ids (guessed: sample_id, id, 编号 …).")
     var sampleIdField: String?
-
-    @Option(help: "Text encoding of inputs that are not UTF-8 and declare none (GBK …).")
-    var encoding: String?
 
     @Option(help: "The survey round, when --samples is a SoilMap survey database (default: every round).")
     var round: String?
@@ -90,10 +93,7 @@ struct PointSampleOptions: ParsableArguments {
     /// The reader of `--samples`, or nil without it.
     func reader() throws -> SampleReader? {
         guard let samples else { return nil }
-        var r = SampleReader(path: samples, xField: xField, yField: yField, sourceCRS: try sSrs.map(CRS.init),
-                             idField: sampleIdField, allowUnknownCRS: false, encoding: encoding)
-        r.round = round
-        return r
+        return try columns.reader(samples, idField: sampleIdField, round: round)
     }
 
     /// `--fields`: `Cd,Pb` or `Cd=镉,Pb=lead` as pollutant names and the columns holding them.

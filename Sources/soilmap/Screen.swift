@@ -63,7 +63,7 @@ struct Screen: ParsableCommand {
             if let useMap { s.useMapping = try PlannedUseMapping(adding: useMap) }
             s.defaultClass = landClass.hasSuffix("2") ? .class2 : .class1
             s.idField = idField
-            s.encoding = sampleOptions.encoding
+            s.encoding = sampleOptions.columns.encoding
             let table = try sampleOptions.reader()?.read()
             let r = try screenPlots(plotsPath: plots, layer: layer, samples: table, samplePollutants: sampleOptions.fieldList,
                                     surfaces: try namedPaths(surface, option: "--surface"), settings: s)

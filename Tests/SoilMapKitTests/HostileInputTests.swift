@@ -257,9 +257,13 @@ struct HostileInputTests {
         return f
     }
 
+    @Test("The battery holds at least 50 cases")
+    func batterySize() {
+        #expect(Self.cases.count >= 50)
+    }
+
     @Test("A clear error naming the file and what to do, nothing left behind; or a note", arguments: cases)
     func hostile(_ c: HostileCase) throws {
-        #expect(Self.cases.count >= 50)
         let f = try Self.setUp(c)
         let out = f.file("out")
         let before = try? Data(contentsOf: URL(fileURLWithPath: out))

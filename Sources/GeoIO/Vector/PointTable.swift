@@ -98,10 +98,10 @@ public struct PointTable: Sendable {
         } else {
             table.looksGeographic = lyr.crs?.isGeographic ?? false
         }
-        let shape = ds.driverName == "CSV" ? try CSVRecords.read(path: ds.readPath) : nil
-        if let shape, lyr.featureCount == shape.records.count {
-            table.lines = shape.records.map(\.line)
-        }
+        // The record shape, used only when its records are the driver's features one to one.
+        let shape = try (ds.driverName == "CSV" ? CSVRecords.read(path: ds.readPath) : nil)
+            .flatMap { $0.records.count == lyr.featureCount ? $0 : nil }
+        table.lines = shape?.records.map(\.line)
         try lyr.forEachFeature { f in
             let c: Coordinate
             let row = table.fids.count
