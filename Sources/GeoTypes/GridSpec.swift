@@ -9,7 +9,7 @@
 /// - Assumptions: no rotation (GDAL geotransform terms 2 and 4 are zero);
 ///   `cellWidth > 0`, `cellHeight > 0` (the geotransform's negative y step is
 ///   stored as a positive height).
-public struct GridSpec: Hashable, Sendable, CustomStringConvertible {
+public struct GridSpec: Hashable, Sendable, Codable, CustomStringConvertible {
     /// West edge of column 0.
     public var minX: Double
     /// North edge of row 0.

@@ -14,7 +14,7 @@ import Foundation
 /// - Edge behaviour: `ratio == 1` is isotropic (the transform is then only a rotation).
 /// - References: gstat `vgm(..., anis = c(p, s))` documentation (Pebesma 2004,
 ///   Computers & Geosciences 30:683–691); Isaaks & Srivastava (1989) ch. 16.
-public struct Anisotropy: Hashable, Sendable, CustomStringConvertible {
+public struct Anisotropy: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Direction of the major range, degrees clockwise from north.
     public var angle: Double
     /// Minor range / major range, in (0, 1].

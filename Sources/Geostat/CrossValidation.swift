@@ -20,7 +20,7 @@ public enum CrossValidation {
         case kFold(Int, seed: UInt64)
     }
 
-    public struct Statistics: Hashable, Sendable {
+    public struct Statistics: Hashable, Sendable, Codable {
         /// Samples with a finite prediction.
         public var count: Int
         public var missingCount: Int

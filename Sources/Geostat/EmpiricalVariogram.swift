@@ -17,17 +17,17 @@ import Foundation
 /// - Complexity: O(n²) pairs (about 2 million for 2,000 samples).
 /// - References: Matheron (1962); Cressie & Hawkins (1980) Math. Geol. 12:115–125;
 ///   Cressie (1993) eq. (2.4.12); gstat `variogram` (Pebesma 2004).
-public struct EmpiricalVariogram: Hashable, Sendable {
-    public enum Estimator: Hashable, Sendable { case matheron, cressieHawkins }
+public struct EmpiricalVariogram: Hashable, Sendable, Codable {
+    public enum Estimator: Hashable, Sendable, Codable { case matheron, cressieHawkins }
 
     /// A direction filter: `angle` (degrees clockwise from north) ± `tolerance` degrees.
-    public struct Direction: Hashable, Sendable {
+    public struct Direction: Hashable, Sendable, Codable {
         public var angle: Double
         public var tolerance: Double
         public init(angle: Double, tolerance: Double = 22.5) { self.angle = angle; self.tolerance = tolerance }
     }
 
-    public struct Lag: Hashable, Sendable {
+    public struct Lag: Hashable, Sendable, Codable {
         /// Bin bounds (lower exclusive except for the first bin, upper inclusive), CRS units.
         public var lowerBound: Double
         public var upperBound: Double

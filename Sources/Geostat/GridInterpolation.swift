@@ -37,6 +37,9 @@ public enum GridInterpolation {
     ///   - threads: worker count ≥ 1 (default: active processor count).
     ///   - blockRows: rows per block ≥ 1.
     ///   - blocksInFlight: blocks computed ahead of the sink (default 2 × threads).
+    ///   - window: the cells to compute (default: the whole grid). Cell centres are taken from
+    ///     `grid`, so a window's values equal the whole grid's in those cells bit for bit (a tiled
+    ///     run); blocks then count rows from the window's first row.
     /// - Throws: ``GeostatError/emptyGrid(columns:rows:)``, ``GeostatError/invalidParameter(name:value:expected:)``,
     ///   and whatever `sink` throws (then the workers stop after their current block and the
     ///   error is rethrown once they have finished).
@@ -44,25 +47,30 @@ public enum GridInterpolation {
     public static func run<I: PointInterpolator, Scalar: BinaryFloatingPoint & Sendable>(
         _ interpolator: I, grid: GridSpec, as scalarType: Scalar.Type,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, blockRows: Int = 32, blocksInFlight: Int? = nil,
-        sink: (RowBlock<Scalar>) throws -> Void
+        window: GridWindow? = nil, sink: (RowBlock<Scalar>) throws -> Void
     ) throws {
-        guard grid.columns > 0, grid.rows > 0 else { throw GeostatError.emptyGrid(columns: grid.columns, rows: grid.rows) }
+        let window = window ?? GridWindow(grid: grid)
+        guard window.columns > 0, window.rows > 0 else { throw GeostatError.emptyGrid(columns: window.columns, rows: window.rows) }
+        precondition(window.firstRow >= 0 && window.firstColumn >= 0 && window.endRow <= grid.rows && window.endColumn <= grid.columns,
+                     "GridInterpolation: \(window) outside the grid")
         guard threads >= 1 else { throw GeostatError.invalidParameter(name: "threads", value: Double(threads), expected: "≥ 1") }
         guard blockRows >= 1 else { throw GeostatError.invalidParameter(name: "blockRows", value: Double(blockRows), expected: "≥ 1") }
         let inFlight = max(blocksInFlight ?? 2 * threads, 1)
-        let starts = blockStarts(rows: grid.rows, blockRows: blockRows, threads: threads)
+        let starts = blockStarts(rows: window.rows, blockRows: blockRows, threads: threads)
         let nBlocks = starts.count - 1
         let outs = interpolator.outputs
         let pipe = BlockPipeline<RowBlock<Scalar>>(count: nBlocks, window: inFlight)
-        let xs = (0..<grid.columns).map { grid.centerX(column: $0) }
+        let xs = (window.firstColumn..<window.endColumn).map { grid.centerX(column: $0) }
         let group = DispatchGroup()
         for _ in 0..<min(threads, nBlocks) {
             DispatchQueue.global().async(group: group) {
                 var ws = interpolator.makeWorkspace()
-                var row = [Estimate](repeating: .missing, count: grid.columns)
+                var row = [Estimate](repeating: .missing, count: window.columns)
                 while let b = pipe.claim() {
-                    let block = computeBlock(interpolator, grid: grid, xs: xs, firstRow: starts[b], rowCount: starts[b + 1] - starts[b],
+                    var block = computeBlock(interpolator, grid: grid, xs: xs, firstRow: window.firstRow + starts[b],
+                                             rowCount: starts[b + 1] - starts[b],
                                              outputs: outs, workspace: &ws, row: &row, as: Scalar.self)
+                    block.firstRow -= window.firstRow
                     pipe.put(b, block)
                 }
             }
@@ -111,7 +119,7 @@ public enum GridInterpolation {
         _ interp: I, grid: GridSpec, xs: [Double], firstRow r0: Int, rowCount nr: Int, outputs: InterpolatorOutputs,
         workspace ws: inout I.Workspace, row: inout [Estimate], as: Scalar.Type
     ) -> RowBlock<Scalar> {
-        let nc = grid.columns
+        let nc = xs.count
         let n = nr * nc
         var pred = [Scalar](repeating: 0, count: n)
         var vari = outputs.variance ? [Scalar](repeating: 0, count: n) : nil

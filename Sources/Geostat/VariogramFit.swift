@@ -22,7 +22,7 @@ import Foundation
 ///   ``GeostatError/zeroVariance(value:)`` when every γ̂_j is 0.
 /// - References: Cressie (1985) Math. Geol. 17:563–586 (WLS); gstat `fit.variogram` (Pebesma 2004).
 public enum VariogramFit {
-    public enum Weighting: Int, Hashable, Sendable {
+    public enum Weighting: Int, Hashable, Sendable, Codable {
         /// gstat fit.method = 1: w = N_j.
         case pairCount = 1
         /// gstat fit.method = 6: unweighted (ordinary least squares).
@@ -31,7 +31,7 @@ public enum VariogramFit {
         case pairCountOverSquaredDistance = 7
     }
 
-    public struct Result: Hashable, Sendable {
+    public struct Result: Hashable, Sendable, Codable {
         public var model: VariogramModel
         /// Weighted residual sum of squares at the optimum (gstat's `SSErr` attribute).
         public var weightedSSE: Double

@@ -17,8 +17,8 @@ import Foundation
 /// - References: gstat `vgm()` and `variogramLine()`, Pebesma (2004) Computers &
 ///   Geosciences 30:683–691; Matérn: Stein (1999) *Interpolation of Spatial Data*
 ///   §2.7 (gstat's "Mat", not the "Ste" parameterisation); κ = 0.5 equals `.exponential`.
-public struct VariogramComponent: Hashable, Sendable, CustomStringConvertible {
-    public enum Kind: Hashable, Sendable {
+public struct VariogramComponent: Hashable, Sendable, Codable, CustomStringConvertible {
+    public enum Kind: Hashable, Sendable, Codable {
         case nugget, spherical, exponential, gaussian
         /// Matérn with smoothness κ > 0.
         case matern(kappa: Double)
@@ -100,7 +100,7 @@ public struct VariogramComponent: Hashable, Sendable, CustomStringConvertible {
 /// - Example: gstat's `vgm(0.59, "Sph", 897, 0.0507)` is
 ///   `VariogramModel([.init(.nugget, partialSill: 0.0507), .init(.spherical, partialSill: 0.59, range: 897)])`.
 /// - Note: gstat allows a different anisotropy per structure; here it is one for the model.
-public struct VariogramModel: Hashable, Sendable, CustomStringConvertible {
+public struct VariogramModel: Hashable, Sendable, Codable, CustomStringConvertible {
     public var components: [VariogramComponent]
     public var anisotropy: Anisotropy?
 

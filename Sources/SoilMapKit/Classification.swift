@@ -1,5 +1,6 @@
 import Foundation
 import GeoIO
+import GeoTypes
 import Standards
 
 /// A standard chosen by name or a user threshold CSV.
@@ -46,19 +47,21 @@ public enum StandardChoice: Sendable, Equatable {
 }
 
 /// Raster specification of a class raster: UInt8 COG, nodata 0, colours and names per class.
-public func classRasterSpec(grid: GridSpec, crs: CRS?, standard: StandardKind, metadata: [String: String]) -> RasterSpec {
+public func classRasterSpec(grid: GridSpec, crs: CRS?, standard: StandardKind, metadata: [String: String],
+                            layout: SurfaceLayout = .cog) -> RasterSpec {
     var colours: [Int: RGBA] = [:], names: [Int: String] = [:]
     for e in SoilClass.legend(standard) {
         colours[Int(e.code)] = RGBA(e.colour.red, e.colour.green, e.colour.blue, e.colour.alpha)
         names[Int(e.code)] = e.label
     }
     return RasterSpec(grid: grid, pixelType: .uint8, crs: crs, nodata: 0, compression: .deflate, tileSize: 512,
-                      cloudOptimized: true, overviewResampling: .mode, metadata: metadata,
+                      cloudOptimized: layout == .cog, overviewResampling: layout == .cog ? .mode : nil, metadata: metadata,
                       bandDescription: "soil class", colorTable: colours, categoryNames: names)
 }
 
 /// Raster specification of a controlling-pollutant raster: 0 none, i + 1 for pollutant i.
-public func controllingRasterSpec(grid: GridSpec, crs: CRS?, pollutants: [String], metadata: [String: String]) -> RasterSpec {
+public func controllingRasterSpec(grid: GridSpec, crs: CRS?, pollutants: [String], metadata: [String: String],
+                                  layout: SurfaceLayout = .cog) -> RasterSpec {
     let palette: [RGBA] = [RGBA(228, 26, 28), RGBA(55, 126, 184), RGBA(77, 175, 74), RGBA(152, 78, 163), RGBA(255, 127, 0),
                            RGBA(166, 86, 40), RGBA(247, 129, 191), RGBA(153, 153, 153), RGBA(255, 255, 51)]
     var colours: [Int: RGBA] = [0: RGBA(0, 0, 0, 0)], names: [Int: String] = [0: "none"]
@@ -67,7 +70,7 @@ public func controllingRasterSpec(grid: GridSpec, crs: CRS?, pollutants: [String
         names[i + 1] = p
     }
     return RasterSpec(grid: grid, pixelType: .uint8, crs: crs, nodata: 0, compression: .deflate, tileSize: 512,
-                      cloudOptimized: true, overviewResampling: .mode, metadata: metadata,
+                      cloudOptimized: layout == .cog, overviewResampling: layout == .cog ? .mode : nil, metadata: metadata,
                       bandDescription: "controlling pollutant", colorTable: colours, categoryNames: names)
 }
 
@@ -82,6 +85,27 @@ public final class AlignedRasters {
     public let crs: CRS?
     private let bands: [RasterBand]
     private let nodata: [Double?]
+    /// The cells the files hold, in ``grid`` indices: the whole grid, or a tile's window.
+    public let available: GridWindow
+
+    /// Rasters holding the cells `window` of `parent` (a tile of a tiled run): ``grid`` is the
+    /// parent grid and reads take parent row and column indices, so code that computes cell
+    /// coverage on the parent grid reads the same cells as a whole-grid run.
+    ///
+    /// - Throws: ``InputError`` when a file is not the window's size.
+    public convenience init(_ named: [(name: String, path: String)], windowOf parent: GridSpec, at window: GridWindow) throws {
+        try self.init(named)
+        guard grid.columns == window.columns, grid.rows == window.rows else {
+            throw InputError(.badValue, path: paths[0], "holds \(grid.columns) × \(grid.rows) cells but its tile window is \(window); the tile's files do not belong to this plan — run the tile again")
+        }
+        self.init(copying: self, grid: parent, available: window)
+    }
+
+    private init(copying o: AlignedRasters, grid: GridSpec, available: GridWindow) {
+        names = o.names; paths = o.paths; crs = o.crs; bands = o.bands; nodata = o.nodata
+        self.grid = grid
+        self.available = available
+    }
 
     public init(_ named: [(name: String, path: String)]) throws {
         precondition(!named.isEmpty)
@@ -113,6 +137,7 @@ public final class AlignedRasters {
         self.crs = crs
         self.bands = bands
         self.nodata = bands.map(\.nodata)
+        self.available = GridWindow(grid: grid!)
     }
 
     /// Reads rows `[firstRow, firstRow + rows)` of every raster; nodata and non-finite → NaN.
@@ -122,13 +147,22 @@ public final class AlignedRasters {
 
     /// Reads a window of every raster; nodata and non-finite → NaN.
     public func readWindow(column: Int, row: Int, columns: Int, rows: Int) throws -> [[Double]] {
-        try bands.indices.map { i in
-            var v = try bands[i].read(column: column, row: row, columns: columns, rows: rows)
+        guard available.intersection(GridWindow(firstRow: row, firstColumn: column, rows: rows, columns: columns)).cellCount == rows * columns else {
+            throw InputError(.badValue, path: paths[0], "cells rows \(row)..<\(row + rows), columns \(column)..<\(column + columns) are outside the cells it holds (\(available)); the plan's tile window does not cover them — make the plan again")
+        }
+        return try bands.indices.map { i in
+            var v = try bands[i].read(column: column - available.firstColumn, row: row - available.firstRow, columns: columns, rows: rows)
             let nd = nodata[i]
             for k in v.indices where !v[k].isFinite || v[k] == nd { v[k] = .nan }
             return v
         }
     }
+}
+
+/// The metadata of the class and controlling rasters.
+func classMetadata(standard: StandardChoice, landUse: LandUse, pollutants: [Pollutant]) -> [String: String] {
+    ["SOILMAP_VERSION": SoilMapVersion.string, "SOILMAP_STANDARD": standard.name, "SOILMAP_LAND_USE": landUse.rawValue,
+     "SOILMAP_POLLUTANTS": pollutants.map(\.name).joined(separator: ",")]
 }
 
 /// Converts a Standards error inside a block to an input error naming the raster cell.
@@ -158,7 +192,7 @@ public struct ClassifyReport: Sendable {
 public func runClassify(surfaces: [(name: String, path: String)], phPath: String?, phValue: Double?,
                         standard: StandardChoice, landUse: LandUse, output: String, controllingOutput: String?,
                         overwrite: Bool = true, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                        mask: [Bool]? = nil, maskPath: String? = nil) throws -> ClassifyReport {
+                        mask: [Bool]? = nil, maskPath: String? = nil, layout: SurfaceLayout = .cog) throws -> ClassifyReport {
     let table = try standard.table()
     let classifier = try Classifier(table: table, landUse: landUse, pollutants: surfaces.map { Pollutant($0.name) })
     var all = surfaces
@@ -175,12 +209,13 @@ public func runClassify(surfaces: [(name: String, path: String)], phPath: String
     var warnings: [String] = []
     let mask = try maskPath.map { try polygonMask(path: $0, grid: grid, crs: rasters.crs, warnings: &warnings) } ?? mask
     let files = OutputFiles(overwrite: overwrite)
-    let md = ["SOILMAP_VERSION": SoilMapVersion.string, "SOILMAP_STANDARD": standard.name, "SOILMAP_LAND_USE": landUse.rawValue,
-              "SOILMAP_POLLUTANTS": classifier.pollutants.map(\.name).joined(separator: ",")]
-    let cw = try RasterWriter(path: try files.temporaryPath(for: output), spec: classRasterSpec(grid: grid, crs: rasters.crs, standard: table.kind, metadata: md))
+    let md = classMetadata(standard: standard, landUse: landUse, pollutants: classifier.pollutants)
+    let cw = try RasterWriter(path: try files.temporaryPath(for: output),
+                              spec: classRasterSpec(grid: grid, crs: rasters.crs, standard: table.kind, metadata: md, layout: layout))
     let ctw = try controllingOutput.map {
         try RasterWriter(path: try files.temporaryPath(for: $0),
-                         spec: controllingRasterSpec(grid: grid, crs: rasters.crs, pollutants: classifier.pollutants.map(\.name), metadata: md))
+                         spec: controllingRasterSpec(grid: grid, crs: rasters.crs, pollutants: classifier.pollutants.map(\.name),
+                                                     metadata: md, layout: layout))
     }
     var counts = [Int](repeating: 0, count: 4)
     let blockRows = 256

@@ -1,5 +1,6 @@
 import Foundation
 import GeoIO
+import GeoTypes
 import Geostat
 import Zonal
 
@@ -20,7 +21,7 @@ public let autoModelKinds: [VariogramComponent.Kind] = [
 ]
 
 /// Which variogram model to use for kriging.
-public enum ModelChoice: Sendable, Equatable {
+public enum ModelChoice: Sendable, Equatable, Codable {
     /// Fit nugget + each of ``autoModelKinds`` and keep the smallest weighted SSE.
     case auto
     /// Fit nugget + this structure.
@@ -43,7 +44,7 @@ public enum ModelChoice: Sendable, Equatable {
 }
 
 /// Everything that defines how one variable is interpolated.
-public struct InterpolationSettings: Sendable, Equatable {
+public struct InterpolationSettings: Sendable, Equatable, Codable {
     public var method: InterpolationMethod
     public var power: Double = 2
     public var smoothing: Double = 0
@@ -68,7 +69,7 @@ public struct InterpolationSettings: Sendable, Equatable {
 }
 
 /// A fitted variogram with the sample variogram it was fitted to.
-public struct FittedVariogram: Sendable {
+public struct FittedVariogram: Sendable, Codable {
     public var empirical: EmpiricalVariogram
     public var model: VariogramModel
     /// Weighted SSE of the fit (nil for a model given by the user).
@@ -198,16 +199,20 @@ func surfaceRasterSpec(grid: GridSpec, crs: CRS?, metadata: [String: String], qu
 /// streamed into the files) and finishing the files (COG compression and overviews).
 ///
 /// - Parameters:
-///   - mask: cells to keep (row-major, grid size); others become nodata. Nil keeps all.
+///   - window: the cells to compute (default the whole grid); the files hold just those cells
+///     (``GridSpec/subgrid(_:)``) and their values equal the whole grid's.
+///   - mask: cells to keep (row-major, window size); others become nodata. Nil keeps all.
 ///   - metadata: written into every raster (units, method, variogram …).
 @discardableResult
-public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: GridSpec, crs: CRS?, outputs: GridOutputs,
-                                 mask: [Bool]? = nil, threads: Int, metadata: [String: String] = [:],
+public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: GridSpec, window: GridWindow? = nil, crs: CRS?,
+                                 outputs: GridOutputs, mask: [Bool]? = nil, threads: Int, metadata: [String: String] = [:],
                                  description: String, rowsDone: (Int) -> Void = { _ in }) throws -> (compute: Double, write: Double) {
     var clock = StageClock()
     let nodata = surfaceNodata
+    let window = window ?? GridWindow(grid: grid)
+    let local = grid.subgrid(window)
     func spec(_ what: String) -> RasterSpec {
-        surfaceRasterSpec(grid: grid, crs: crs, metadata: metadata, quantity: what, description: description,
+        surfaceRasterSpec(grid: local, crs: crs, metadata: metadata, quantity: what, description: description,
                           layout: outputs.layout, compression: outputs.compression)
     }
     let pw = try RasterWriter(path: outputs.prediction, spec: spec("prediction"))
@@ -217,11 +222,11 @@ public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: Gr
         var out = a
         for i in out.indices {
             if !out[i].isFinite { out[i] = nodata; continue }
-            if let mask, !mask[firstRow * grid.columns + i] { out[i] = nodata }
+            if let mask, !mask[firstRow * local.columns + i] { out[i] = nodata }
         }
         return out
     }
-    try GridInterpolation.run(interpolator, grid: grid, as: Float.self, threads: threads, blockRows: 64) { (b: RowBlock<Float>) in
+    try GridInterpolation.run(interpolator, grid: grid, as: Float.self, threads: threads, blockRows: 64, window: window) { (b: RowBlock<Float>) in
         try pw.write(rows: clean(b.prediction, firstRow: b.firstRow))
         if let vw {
             guard let v = b.variance else { throw InputError(.invalidArgument, path: outputs.variance, "this method gives no variance (kriging only)") }
@@ -249,10 +254,20 @@ func polygonMask(path: String, grid: GridSpec, crs: CRS?, warnings: inout [Strin
 
 /// Cells of `grid` touched by any of `polygons` (exact coverage > 0), row-major.
 public func coverageMask(of polygons: [Polygon], on grid: GridSpec) -> [Bool] {
-    var mask = [Bool](repeating: false, count: grid.cellCount)
+    coverageMask(of: polygons, on: grid, window: GridWindow(grid: grid))
+}
+
+/// The cells of `window` (row-major, window size) that the polygons touch, with coverage computed
+/// on the whole `grid`, so that a tile's mask equals the whole grid's in its cells.
+public func coverageMask(of polygons: [Polygon], on grid: GridSpec, window: GridWindow) -> [Bool] {
+    var mask = [Bool](repeating: false, count: window.cellCount)
+    let area = grid.subgrid(window).extent
     for p in polygons {
+        guard let e = Extent(enclosing: p.exterior.coordinates), e.intersects(area) else { continue }
         ExactCoverage.coverage(of: p, on: grid).forEachCoveredCell { r, c, f in
-            if f > 0 { mask[r * grid.columns + c] = true }
+            if f > 0 && window.contains(row: r, column: c) {
+                mask[(r - window.firstRow) * window.columns + c - window.firstColumn] = true
+            }
         }
     }
     return mask

@@ -1,5 +1,6 @@
 import Foundation
 import GeoIO
+import GeoTypes
 import Standards
 import Zonal
 
@@ -97,12 +98,14 @@ public struct ParcelAnalysis: Sendable {
 ///   - exceedance: name → exceedance-probability raster (same grid), averaged per parcel.
 ///   - preloaded, preloadedZones: the parcel layer and the zone polygons (``ZoneSource/polygons``)
 ///     already read by the caller, which has reported their warnings; nil reads them here.
+///   - tile: the rasters hold only `window` of `grid` (a tile of a tiled run); coverage is
+///     computed on `grid`, so each parcel's results equal a whole-grid run's bit for bit.
 /// - Throws: ``InputError`` for a land-use value not in the mapping (naming the feature),
 ///   a missing field, rasters on different grids; errors of the standard (pH out of range).
 public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: [(name: String, path: String)],
                            phPath: String?, phValue: Double?, exceedance: [(name: String, path: String)] = [],
                            settings: ParcelSettings, preloaded: PolygonLayer? = nil,
-                           preloadedZones: PolygonLayer? = nil) throws -> ParcelAnalysis {
+                           preloadedZones: PolygonLayer? = nil, tile: (grid: GridSpec, window: GridWindow)? = nil) throws -> ParcelAnalysis {
     let parcels = try preloaded ?? PolygonLayer.read(path: parcelsPath, layer: layer, encoding: settings.encoding)
     // Layers read by the caller come with their warnings already reported there.
     var warnings = preloaded == nil ? parcels.warnings : []
@@ -113,7 +116,10 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     var all = surfaces
     if let phPath { all.append((name: "pH", path: phPath)) }
     all += exceedance
-    let rasters = try AlignedRasters(all)  // checks the grids; each worker opens its own
+    let openRasters: @Sendable () throws -> AlignedRasters = { [all] in
+        try tile.map { try AlignedRasters(all, windowOf: $0.grid, at: $0.window) } ?? AlignedRasters(all)
+    }
+    let rasters = try openRasters()  // checks the grids; each worker opens its own
     let grid = rasters.grid
     guard let rcrs = rasters.crs else {
         throw InputError(.badValue, path: surfaces.first?.path, "has no CRS; parcels cannot be placed on it")
@@ -191,10 +197,10 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     let bounds = (0...chunkCount).map { $0 * n / chunkCount }
     let slots = ResultBox<Result<[ParcelResult], Error>>(count: chunkCount)
     let workers = max(1, min(settings.threads, chunkCount))
-    let rasterPaths = all, pcrsCopy = pcrs, rcrsCopy = rcrs
+    let pcrsCopy = pcrs, rcrsCopy = rcrs
     DispatchQueue.concurrentPerform(iterations: workers) { w in
         let context: Result<ParcelWorker, Error> = Result {
-            ParcelWorker(rasters: try AlignedRasters(rasterPaths),
+            ParcelWorker(rasters: try openRasters(),
                          toRaster: rcrsCopy.isEquivalent(to: pcrsCopy) ? nil : try Transformer(from: pcrsCopy, to: rcrsCopy),
                          areaCalc: try AreaCalculator(crs: pcrsCopy))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoIO
+import GeoTypes
 import Geostat
 import Standards
 
@@ -93,28 +94,26 @@ private struct LognormalWithLogPrediction: PointInterpolator {
     }
 }
 
-/// Lognormal kriging onto `grid`, writing the back-transformed prediction, the log-scale
-/// kriging variance, and the probabilities of exceeding the pollutant's screening and
-/// intervention values (`intervention` nil for pollutants without one), whose thresholds depend on each cell's pH (read from `phPath`, on
-/// the same grid) and on `landUse`.
+/// Lognormal kriging onto `window` of `grid`, writing (paths in the order of `rasters.files`) the
+/// back-transformed prediction, the log-scale kriging variance, and the probabilities of
+/// exceeding the pollutant's screening and intervention values (the last only for pollutants
+/// with one), whose thresholds depend on each cell's pH (read from `phPath`, a raster of the same
+/// window) and on `landUse`.
 ///
 /// P(Z > t) = 1 − Φ((ln t − Ŷ)/σ), with Ŷ the kriged log value and σ² its kriging variance
 /// (the conditional lognormal distribution; Journel 1980). Cells without pH, or a pollutant
 /// without an intervention value, get nodata in the corresponding raster.
-func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec, crs: CRS, prediction: String, variance: String,
-                                        screening: String, intervention: String?, phPath: String, pollutant: Pollutant,
-                                        table: ThresholdTable, landUse: LandUse, threads: Int, metadata: [String: String],
-                                        progress: ProgressReporter) throws {
+func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec, window: GridWindow, rasters: VariableRasters,
+                                        paths: [String], crs: CRS, layout: SurfaceLayout, phPath: String, pollutant: Pollutant,
+                                        table: ThresholdTable, landUse: LandUse, threads: Int, progress: ProgressReporter) throws {
     let nodata = surfaceNodata
-    func spec(_ what: String) -> RasterSpec {
-        surfaceRasterSpec(grid: grid, crs: crs, metadata: metadata, quantity: what, description: pollutant.name)
-    }
-    let pw = try RasterWriter(path: prediction, spec: spec("prediction"))
-    let vw = try RasterWriter(path: variance, spec: spec("kriging variance (log scale)"))
-    let sw = try RasterWriter(path: screening, spec: spec("probability of exceeding the screening value"))
-    let iw = try intervention.map { try RasterWriter(path: $0, spec: spec("probability of exceeding the intervention value")) }
+    let local = grid.subgrid(window)
+    let pw = try RasterWriter(path: paths[0], spec: rasters.spec(0, grid: local, crs: crs, layout: layout))
+    let vw = try RasterWriter(path: paths[1], spec: rasters.spec(1, grid: local, crs: crs, layout: layout))
+    let sw = try RasterWriter(path: paths[2], spec: rasters.spec(2, grid: local, crs: crs, layout: layout))
+    let iw = paths.count > 3 ? try RasterWriter(path: paths[3], spec: rasters.spec(3, grid: local, crs: crs, layout: layout)) : nil
     let ph = try AlignedRasters([(name: "pH", path: phPath)])
-    guard ph.grid.isAligned(with: grid) else {
+    guard ph.grid.isAligned(with: local) else {
         throw InputError(.badValue, path: phPath, "the pH surface is not on the pollutant grid")
     }
     let wrapper = LognormalWithLogPrediction(base: lok)
@@ -128,7 +127,7 @@ func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec,
         logThresholds[key] = t
         return t
     }
-    try GridInterpolation.run(wrapper, grid: grid, as: Float.self, threads: threads, blockRows: 64) { (b: RowBlock<Float>) in
+    try GridInterpolation.run(wrapper, grid: grid, as: Float.self, threads: threads, blockRows: 64, window: window) { (b: RowBlock<Float>) in
         let phRows = try ph.readRows(b.firstRow, b.rowCount)[0]
         let n = b.prediction.count
         var pred = b.prediction, vari = b.variance!
@@ -153,4 +152,16 @@ func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec,
         progress.update(b.firstRow + b.rowCount)
     }
     try RasterWriter.closeAll([pw, vw, sw] + [iw].compactMap { $0 })
+}
+
+/// Chooses the method of every variable (pH first, then the pollutants) by leave-one-out.
+func chooseMethods(_ inputs: RunInputs, threads: Int, progress: ProgressReporter, timings: inout [(String, Double)],
+                   warnings: inout [String]) throws -> [VariableRun] {
+    try ([inputs.project.ph] + inputs.project.pollutants).map { v in
+        progress.begin("Choosing the method for \(v.name)")
+        let run = try chooseMethod(v, table: inputs.samples, rule: inputs.project.samples.belowDetection, threads: threads,
+                                   warnings: &warnings)
+        timings.append(("method \(v.name)", progress.end("\(run.chosen.label), LOO RMSE \(String(format: "%.4g", run.chosen.cv.rootMeanSquaredError))")))
+        return run
+    }
 }

@@ -43,13 +43,17 @@ public struct PolygonLayer: Sendable {
 
     /// Reads the polygons of `layer` in `path`, repairing invalid ones.
     ///
-    /// - Parameter encodingOption: how the user gives the encoding, for messages.
+    /// - Parameters:
+    ///   - encodingOption: how the user gives the encoding, for messages.
+    ///   - within: only the features whose bounding box meets this extent (layer CRS units; a
+    ///     tile of a tiled run), which may then be none.
     /// - Throws: ``InputError`` for unreadable files, layers without polygons.
     public static func read(path: String, layer: String? = nil, encoding: String? = nil,
-                            encodingOption: String = "--encoding") throws -> PolygonLayer {
+                            encodingOption: String = "--encoding", within: Extent? = nil) throws -> PolygonLayer {
         let ds = try VectorDataset(path: path, options: VectorOpenOptions(encoding: encoding.map(TextEncoding.init),
                                                                           encodingOption: encodingOption))
         let l = try ds.layer(named: layer)
+        l.setSpatialFilter(within)
         var out = PolygonLayer(path: path, layerName: l.name, fields: l.fields, crs: l.crs, items: [], repaired: [], skipped: [])
         try l.forEachFeature { f in
             guard var g = f.geometry, !g.polygons.isEmpty else { out.skipped.append(f.fid); return }
@@ -60,7 +64,7 @@ public struct PolygonLayer: Sendable {
             }
             out.items.append(Item(fid: f.fid, geometry: g, values: f.values))
         }
-        if out.items.isEmpty {
+        if out.items.isEmpty && within == nil {
             if out.skipped.isEmpty {
                 throw InputError(.badValue, path: path, "layer '\(l.name)' has no features; check the file and the layer")
             }

@@ -28,13 +28,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let level: Logger.Level = verbose ? .debug : .warning
-            LoggingSystem.bootstrap { label in
-                var h = StreamLogHandler.standardError(label: label)
-                h.logLevel = level
-                return h
-            }
-            let logger = Logger(label: "soilmap")
+            let logger = bootstrapLogging(verbose: verbose)
             let path = project ?? "SampleData/project.yaml"
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ValidationError(project == nil
@@ -73,4 +67,15 @@ struct Init: ParsableCommand {
             print("Wrote \(output); edit the paths and run: soilmap run \(output)")
         }
     }
+}
+
+/// Logs to standard error: warnings and errors, every step with `verbose`.
+func bootstrapLogging(verbose: Bool) -> Logger {
+    let level: Logger.Level = verbose ? .debug : .warning
+    LoggingSystem.bootstrap { label in
+        var h = StreamLogHandler.standardError(label: label)
+        h.logLevel = level
+        return h
+    }
+    return Logger(label: "soilmap")
 }

@@ -7,7 +7,7 @@ struct SoilMapCommand: ParsableCommand {
         commandName: "soilmap",
         abstract: "Soil-pollution mapping: interpolation, GB 15618 classification and exact areas per parcel and township.",
         version: SoilMapVersion.string,
-        subcommands: [Info.self, Interpolate.self, Variogram.self, CV.self, Classify.self, Parcels.self, Areas.self, Screen.self, Monitor.self, Database.self, Run.self, Init.self]
+        subcommands: [Info.self, Interpolate.self, Variogram.self, CV.self, Classify.self, Parcels.self, Areas.self, Screen.self, Monitor.self, Database.self, Run.self, Plan.self, Tile.self, Merge.self, Init.self]
     )
 }
 

@@ -173,6 +173,45 @@ struct PropertyTests {
         }
     }
 
+    /// A window of a grid (a tile of a tiled run) gets the bits of the same cells of the whole grid
+    /// in double precision, with a cell size that is not a binary fraction (37.3 m): the window's
+    /// cell centres are the whole grid's, not those of a grid with the window's own origin (which
+    /// differ in the last bits, and do move some kriging results).
+    @Test func windowCellsEqualTheWholeGrid() throws {
+        let s = randomSamples(count: 250, seed: 31)
+        let pos = try SampleSet(x: s.x, y: s.y, values: s.values.map { abs($0) + 0.5 })
+        let grid = try GridSpec(minX: 499_013.7, maxY: 4_008_712.9, cellWidth: 37.3, cellHeight: 37.3, columns: 97, rows: 83)
+        let window = GridWindow(firstRow: 29, firstColumn: 41, rows: 37, columns: 45)
+        let cases: [(String, any PointInterpolator)] = [
+            ("IDW local", try InverseDistanceWeighting(samples: s, power: 2.5, neighbourhood: try .nearest(12, radius: 1500, minPoints: 3))),
+            ("OK local", try OrdinaryKriging(samples: s, model: Self.model, neighbourhood: try .nearest(16))),
+            ("LOK local", try LognormalKriging(samples: pos, logModel: Self.model, neighbourhood: try .nearest(10))),
+        ]
+        var differingOwnOrigin = 0
+        for (label, interp) in cases {
+            let whole = try GridInterpolation.run(interp, grid: grid, as: Double.self, threads: 2, blockRows: 16)
+            var part: [Double] = [], variance: [Double] = []
+            try GridInterpolation.run(interp, grid: grid, as: Double.self, threads: 1, blockRows: 5, window: window) { (b: RowBlock<Double>) in
+                part += b.prediction
+                variance += b.variance ?? []
+            }
+            #expect(part.count == window.cellCount)
+            var mismatches = 0
+            for r in 0..<window.rows {
+                for c in 0..<window.columns {
+                    let k = (r + window.firstRow) * grid.columns + c + window.firstColumn, j = r * window.columns + c
+                    if whole.prediction[k].bitPattern != part[j].bitPattern { mismatches += 1 }
+                    if let v = whole.variance, v[k].bitPattern != variance[j].bitPattern { mismatches += 1 }
+                }
+            }
+            #expect(mismatches == 0, "\(label): \(mismatches) cells of the window differ from the whole grid")
+            // The same cells computed on a grid with the window's own origin: some differ.
+            let own = try GridInterpolation.run(interp, grid: grid.subgrid(window), as: Double.self, threads: 1, blockRows: 5)
+            differingOwnOrigin += zip(own.prediction, part).filter { $0.bitPattern != $1.bitPattern }.count
+        }
+        #expect(differingOwnOrigin > 0, "the test grid's own-origin centres equal the whole grid's: it would not catch a wrong window")
+    }
+
     /// The float kernel's far-field blocks are fixed by the samples, not by the grid: a window of
     /// a grid (a tile) gets the bits of the same cells in the whole grid; and the result stays
     /// within float rounding of the exact double kernel.

@@ -248,6 +248,17 @@ public final class VectorLayer {
         return Extent(minX: env.MinX, minY: env.MinY, maxX: env.MaxX, maxY: env.MaxY)
     }
 
+    /// Restricts ``forEachFeature(limit:_:)`` to features whose bounding box meets `extent` (layer
+    /// CRS units; OGR's spatial filter, which uses the layer's spatial index where there is one,
+    /// such as a GeoPackage's R-tree); nil removes the filter.
+    public func setSpatialFilter(_ extent: Extent?) {
+        if let e = extent {
+            OGR_L_SetSpatialFilterRect(handle, e.minX, e.minY, e.maxX, e.maxY)
+        } else {
+            OGR_L_SetSpatialFilter(handle, nil)
+        }
+    }
+
     /// Calls `body` with every feature in order, at most `limit` of them.
     ///
     /// - Throws: ``InputError`` naming the file, the feature and the field when a

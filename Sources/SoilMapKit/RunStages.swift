@@ -1,0 +1,277 @@
+import Foundation
+import GeoIO
+import GeoTypes
+import Geostat
+import Standards
+import Zonal
+
+/// The inputs of a run, read once: parcels, samples and townships, the working CRS and the grid.
+///
+/// A whole run (``runProject(_:options:progress:)``), a plan and a merge read everything; a tile of
+/// a tiled run reads the parcels near its window only and takes the grid and CRS from the plan.
+struct RunInputs {
+    var project: Project
+    var parcels: PolygonLayer
+    var parcelCRS: CRS
+    /// How the working CRS was chosen: nil for the parcels' own CRS, else the definition given to
+    /// ``CRS/init(_:)`` (the project's `grid.crs`, or the EPSG code of the Gauss-Krüger zone).
+    var workingDefinition: String?
+    var working: CRS
+    /// The parcels in the working CRS, in the order of `parcels.items`.
+    var parcelGeometries: [Geometry]
+    var reader: SampleReader
+    var samples: SampleTable
+    var townships: PolygonLayer?
+    var grid: GridSpec
+    var standardTable: ThresholdTable
+    var warnings: [String] = []
+
+    /// Reads every input of `project` and lays the grid over the parcels (snapped to the resolution).
+    static func read(_ project: Project) throws -> RunInputs {
+        let parcelsPath = project.resolve(project.parcels.path)
+        let parcels = try PolygonLayer.read(path: parcelsPath, layer: project.parcels.layer, encoding: project.parcels.encoding,
+                                            encodingOption: SettingNames.projectFile.parcelsEncoding)
+        guard let parcelCRS = parcels.crs else {
+            throw InputError(.badValue, path: parcelsPath, "the parcels have no CRS; add a .prj or use a GeoPackage")
+        }
+        guard let parcelExtent0 = Extent(enclosing: parcels.items.flatMap { $0.geometry.allCoordinates }) else {
+            throw InputError(.badValue, path: parcelsPath, "the parcels have no coordinates")
+        }
+        var definition: String? = project.crs
+        if definition == nil && !parcelCRS.isProjected {
+            let centre = try Transformer(from: parcelCRS, to: try CRS(epsg: 4326)).transform(parcelExtent0.center)
+            definition = "EPSG:\(try WorkingCRS.gaussKruger(forLongitude: centre.x).epsg!)"
+        }
+        let working = try definition.map { try CRS($0) } ?? parcelCRS
+        guard working.isProjected else {
+            throw InputError(.invalidArgument, path: project.file, "grid.crs \(working.shortName) is not projected; interpolation needs distances in metres")
+        }
+        // The parcels in the working CRS, transformed once (grid extent here, study-area mask later).
+        let geometries = try parcels.geometries(in: working)
+        let parcelExtent = working.isEquivalent(to: parcelCRS) ? parcelExtent0 : Extent(enclosing: geometries.flatMap(\.allCoordinates))!
+        var inputs = try RunInputs(project: project, parcels: parcels, parcelCRS: parcelCRS, workingDefinition: definition,
+                                   working: working, geometries: geometries)
+        let samplesPath = inputs.samples.path
+        guard let sampleExtent = Extent(enclosing: inputs.samples.coordinates), sampleExtent.intersects(parcelExtent) else {
+            throw InputError(.badValue, path: samplesPath,
+                             "the samples (extent \(Extent(enclosing: inputs.samples.coordinates).map { "\($0)" } ?? "empty")) and the parcels (\(parcelExtent) in \(working.shortName)) do not overlap; check the samples' CRS (samples.crs; lon/lat swapped?) and the parcels' CRS (\(parcelCRS.shortName), from the file's .prj or GeoPackage)")
+        }
+        let r = project.resolution
+        let ext = Extent(minX: ((parcelExtent.minX - project.margin) / r).rounded(.down) * r,
+                         minY: ((parcelExtent.minY - project.margin) / r).rounded(.down) * r,
+                         maxX: ((parcelExtent.maxX + project.margin) / r).rounded(.up) * r,
+                         maxY: ((parcelExtent.maxY + project.margin) / r).rounded(.up) * r)
+        inputs.grid = try GridSpec(extent: ext, cellWidth: r, cellHeight: r)
+        return inputs
+    }
+
+    /// Reads the inputs of one tile of a tiled run: the parcels whose bounding box meets `extent`
+    /// (working CRS units), every sample and township; the working CRS and grid are the plan's.
+    static func read(_ project: Project, workingDefinition: String?, grid: GridSpec, parcelsNear extent: Extent) throws -> RunInputs {
+        let parcelsPath = project.resolve(project.parcels.path)
+        // The layer's CRS (known before reading) decides how the extent is filtered.
+        let probe = try PolygonLayer.read(path: parcelsPath, layer: project.parcels.layer, encoding: project.parcels.encoding,
+                                          encodingOption: SettingNames.projectFile.parcelsEncoding, within: Extent(minX: 0, minY: 0, maxX: 0, maxY: 0))
+        guard let parcelCRS = probe.crs else {
+            throw InputError(.badValue, path: parcelsPath, "the parcels have no CRS; add a .prj or use a GeoPackage")
+        }
+        let working = try workingDefinition.map { try CRS($0) } ?? parcelCRS
+        var filter = extent
+        if !working.isEquivalent(to: parcelCRS) {
+            // The window's outline (densified) in the parcels' CRS, widened by 1 %: a superset
+            // of the features whose representative point lies in the window.
+            let t = try Transformer(from: working, to: parcelCRS)
+            var pts: [Coordinate] = []
+            for k in 0...32 {
+                let f = Double(k) / 32
+                let x = extent.minX + f * extent.width, y = extent.minY + f * extent.height
+                pts += [Coordinate(x: x, y: extent.minY), Coordinate(x: x, y: extent.maxY),
+                        Coordinate(x: extent.minX, y: y), Coordinate(x: extent.maxX, y: y)]
+            }
+            let e = Extent(enclosing: try pts.map { try t.transform($0) })!
+            filter = Extent(minX: e.minX - 0.01 * e.width, minY: e.minY - 0.01 * e.height,
+                            maxX: e.maxX + 0.01 * e.width, maxY: e.maxY + 0.01 * e.height)
+        }
+        let parcels = try PolygonLayer.read(path: parcelsPath, layer: project.parcels.layer, encoding: project.parcels.encoding,
+                                            encodingOption: SettingNames.projectFile.parcelsEncoding, within: filter)
+        var inputs = try RunInputs(project: project, parcels: parcels, parcelCRS: parcelCRS, workingDefinition: workingDefinition,
+                                   working: working, geometries: try parcels.geometries(in: working))
+        inputs.grid = grid
+        return inputs
+    }
+
+    /// Samples, townships and the standard, shared by both readers; the grid is set by the caller.
+    private init(project: Project, parcels: PolygonLayer, parcelCRS: CRS, workingDefinition: String?, working: CRS,
+                 geometries: [Geometry]) throws {
+        self.project = project
+        self.parcels = parcels
+        self.parcelCRS = parcelCRS
+        self.workingDefinition = workingDefinition
+        self.working = working
+        self.parcelGeometries = geometries
+        warnings += parcels.warnings
+        let samplesPath = project.resolve(project.samples.path)
+        reader = SampleReader(path: samplesPath, layer: project.samples.layer, xField: project.samples.x, yField: project.samples.y,
+                              sourceCRS: try project.samples.crs.map(CRS.init), idField: project.samples.id, allowUnknownCRS: false,
+                              encoding: project.samples.encoding, names: .projectFile)
+        reader.round = project.samples.round
+        samples = try reader.read(targetCRS: working)
+        warnings += samples.warnings
+        if let t = project.townships {
+            let layer = try PolygonLayer.read(path: project.resolve(t.path), layer: t.layer, encoding: t.encoding,
+                                              encodingOption: "townships.encoding")
+            warnings += layer.warnings
+            _ = try layer.requireField(t.nameField, option: "townships.name_field")
+            townships = layer
+        }
+        standardTable = try project.standard.table()
+        grid = try GridSpec(minX: 0, maxY: 0, cellWidth: 1, cellHeight: 1, columns: 1, rows: 1)
+    }
+
+    /// The study area's polygons in the working CRS: the townships if given, else the parcels.
+    func studyAreaPolygons() throws -> [Polygon] {
+        if let townships { return try townships.geometries(in: working, assuming: parcelCRS).flatMap(\.polygons) }
+        return parcelGeometries.flatMap(\.polygons)
+    }
+
+    /// Settings of the parcel analysis from the project.
+    func parcelSettings(threads: Int) throws -> ParcelSettings {
+        var settings = ParcelSettings()
+        settings.standard = project.standard
+        settings.landUseField = project.parcels.landUseField
+        if let m = project.parcels.landUseMap {
+            settings.landUseMapping = try LandUseMapping(parse: m.map { "\($0.0)=\($0.1)" }.joined(separator: ","))
+        }
+        settings.defaultLandUse = project.parcels.defaultLandUse
+        settings.rule = project.rule
+        settings.areaMode = project.area
+        settings.idField = project.parcels.idField
+        settings.encoding = project.parcels.encoding
+        settings.threads = threads
+        settings.names = .projectFile
+        if let f = project.parcels.townshipField {
+            settings.zones = .field(f)
+        } else if let t = project.townships {
+            settings.zones = .polygons(path: project.resolve(t.path), layer: t.layer, nameField: t.nameField)
+        }
+        return settings
+    }
+}
+
+/// The raster files of one variable, as a run names them, with the quantity each holds.
+struct VariableRasters {
+    var name: String
+    /// (key in ``VariableRun/files``, file name, quantity) in writing order.
+    var files: [(key: String, file: String, quantity: String)]
+    var metadata: [String: String]
+    var lognormalExceedance: Bool
+    /// Band descriptions start with this name.
+    var description: String
+
+    /// The rasters of `run` (its chosen method): prediction, variance for kriging, and for lognormal
+    /// kriging of a pollutant with GB 15618 values (and a pH surface) the exceedance probabilities.
+    init(_ v: Project.Variable, run: VariableRun, sampleCount: Int, table: ThresholdTable, hasPH: Bool) {
+        name = v.name
+        metadata = ["SOILMAP_VERSION": SoilMapVersion.string, "SOILMAP_FIELD": v.field, "SOILMAP_METHOD": run.chosen.label,
+                    "SOILMAP_SAMPLES": String(sampleCount), "UNITS": v.name.lowercased() == "ph" ? "pH" : "mg/kg"]
+        if let m = run.chosen.variogram { metadata["SOILMAP_VARIOGRAM"] = m.model.description + (m.logScale ? " (log scale)" : "") }
+        let method = run.chosen.settings.method
+        files = [("prediction", "\(v.name).tif", "prediction")]
+        lognormalExceedance = method == .lok && hasPH && (v.classify || table.canonical(Pollutant(v.name)) != nil)
+        description = lognormalExceedance ? Pollutant(v.name).name : v.name
+        if lognormalExceedance {
+            files.append(("variance", "\(v.name)_variance.tif", "kriging variance (log scale)"))
+            files.append(("p_exceed_screening", "\(v.name)_p_exceed_screening.tif", "probability of exceeding the screening value"))
+            let pollutant = Pollutant(v.name)
+            if table.rows.contains(where: { $0.pollutant == pollutant && $0.threshold.intervention != nil }) {
+                files.append(("p_exceed_intervention", "\(v.name)_p_exceed_intervention.tif", "probability of exceeding the intervention value"))
+            }
+        } else if method != .idw {
+            files.append(("variance", "\(v.name)_variance.tif", "kriging variance"))
+        }
+    }
+
+    func file(_ key: String) -> String? { files.first { $0.key == key }?.file }
+
+    /// The raster specification of file `k` on `grid` (the run's: a COG; a tile's: a plain GeoTIFF).
+    func spec(_ k: Int, grid: GridSpec, crs: CRS, layout: SurfaceLayout) -> RasterSpec {
+        surfaceRasterSpec(grid: grid, crs: crs, metadata: metadata, quantity: files[k].quantity, description: description, layout: layout)
+    }
+}
+
+/// The surfaces a run interpolated: paths by variable name, and the exceedance rasters.
+struct RunSurfaces {
+    var runs: [VariableRun] = []
+    var rasters: [VariableRasters] = []
+    var paths: [String: String] = [:]
+    var exceedance: [(name: String, path: String)] = []
+}
+
+/// Interpolates every variable (pH first) with its chosen method onto `window` of `inputs.grid`
+/// (the whole grid when nil), writing each raster to `path(fileName)`.
+///
+/// Every cell is a pure function of its coordinates (taken from the whole grid), so a window's
+/// cells equal the whole grid's bit for bit whatever the window, block size or thread count.
+func interpolateVariables(_ inputs: RunInputs, chosen: [VariableRun], window: GridWindow?, layout: SurfaceLayout,
+                          threads: Int, progress: ProgressReporter, timings: inout [(String, Double)],
+                          warnings: inout [String], path: (String) throws -> String) throws -> RunSurfaces {
+    let project = inputs.project
+    let window = window ?? GridWindow(grid: inputs.grid)
+    var out = RunSurfaces()
+    for (v, run) in zip([project.ph] + project.pollutants, chosen) {
+        progress.begin("Interpolating \(v.name)", total: window.rows, unit: "rows/s")
+        var noted: [String] = []
+        let vs = try variableSamples(inputs.samples, field: v.field, method: run.chosen.settings.method,
+                                     rule: project.samples.belowDetection, warnings: &noted)
+        let interp = try makeInterpolator(vs, settings: run.chosen.settings, variogram: run.chosen.variogram?.model)
+        let rasters = VariableRasters(v, run: run, sampleCount: vs.samples.count, table: inputs.standardTable,
+                                      hasPH: out.paths[project.ph.name] != nil)
+        var written = run
+        var paths: [String] = []
+        for f in rasters.files {
+            written.files[f.key] = f.file
+            paths.append(try path(f.file))
+        }
+        if rasters.lognormalExceedance {
+            try interpolateLognormalWithExceedance(interp as! LognormalKriging, grid: inputs.grid, window: window, rasters: rasters,
+                                                   paths: paths, crs: inputs.working, layout: layout,
+                                                   phPath: out.paths[project.ph.name]!, pollutant: Pollutant(v.name),
+                                                   table: inputs.standardTable, landUse: project.rasterLandUse,
+                                                   threads: threads, progress: progress)
+            out.exceedance.append((v.name, paths[2]))
+        } else {
+            try interpolateToRasters(interp, grid: inputs.grid, window: window, crs: inputs.working,
+                                     outputs: GridOutputs(prediction: paths[0], variance: paths.count > 1 ? paths[1] : nil, layout: layout),
+                                     threads: threads, metadata: rasters.metadata, description: v.name) { progress.update($0) }
+        }
+        out.paths[v.name] = paths[0]
+        out.rasters.append(rasters)
+        out.runs.append(written)
+        timings.append(("interpolate \(v.name)", progress.end()))
+    }
+    return out
+}
+
+/// The pollutant surfaces that decide classes, in project order.
+func classifiedSurfaces(_ project: Project, _ s: RunSurfaces) -> [(name: String, path: String)] {
+    project.pollutants.filter(\.classify).map { (name: $0.name, path: s.paths[$0.name]!) }
+}
+
+/// The warnings of a parcel analysis about its results (computed the same way for a whole run and
+/// for a merge of tiles).
+func parcelResultWarnings(_ results: [ParcelResult], zones: ZoneSource) -> [String] {
+    var warnings: [String] = []
+    let noData = results.filter { $0.soilClass == .nodata }.count
+    if noData > 0 { warnings.append("\(noData) parcel(s) have no surface data (outside the rasters or on nodata) and no class") }
+    if case .polygons = zones {
+        let outside = results.filter { $0.zone.isEmpty }.count
+        if outside > 0 { warnings.append("\(outside) parcel(s) lie in no zone polygon; they are listed under an empty zone name") }
+    }
+    return warnings
+}
+
+/// Zone names in order of first appearance among `results`.
+func zoneOrder(of results: [ParcelResult]) -> [String] {
+    var seen = Set<String>()
+    return results.map(\.zone).filter { seen.insert($0).inserted }
+}

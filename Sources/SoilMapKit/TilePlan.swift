@@ -1,0 +1,245 @@
+import Foundation
+import GeoIO
+import GeoTypes
+
+/// The plan of a tiled run (`soilmap plan`): what is decided once for the whole project, and how
+/// its grid is split into tiles that separate tasks compute (`soilmap tile`) before one merge
+/// (`soilmap merge`) writes the same outputs as `soilmap run`, bit for bit.
+///
+/// - Decided once: the grid, the working CRS, and every variable's method and fitted variogram
+///   (leave-one-out over all samples), so no tile fits anything.
+/// - Tiles: the grid's cells are split into `rows × columns` core windows (row-major from the
+///   north-west). Each parcel belongs to the tile whose core holds the cell of its representative
+///   point (GEOS point-on-surface, in the working CRS), and a tile computes its core plus a halo
+///   that covers its parcels' cells (one cell wider on each side). Every tile loads all samples,
+///   so the interpolation neighbourhood needs no halo of its own: a cell's value depends on its
+///   coordinates and the samples only.
+/// - Guards: the plan records SoilMap's version and the SHA-256 of every input file; tiles and
+///   merge refuse a plan whose version or inputs differ, and the merge refuses tiles made for
+///   another plan (``planID``).
+public struct TilePlan: Codable, Sendable {
+    public static let fileName = "plan.json"
+    public static let currentFormat = 1
+
+    public struct Tile: Codable, Sendable, Hashable {
+        public var index: Int
+        /// The cells this tile contributes to the merged rasters.
+        public var core: GridWindow
+        /// The cells it computes: the core and the cells of its parcels.
+        public var window: GridWindow
+        /// Parcels assigned to it.
+        public var parcels: Int
+    }
+
+    public var format: Int
+    public var soilmapVersion: String
+    /// The project file, absolute.
+    public var projectFile: String
+    /// (absolute path, SHA-256) of every input file, as in `run.json`.
+    public var inputs: [[String]]
+    /// Nil: the parcels' own CRS; else the definition of the working CRS.
+    public var workingCRS: String?
+    public var grid: GridSpec
+    /// Per variable (pH first, then the pollutants in project order): the chosen method and every
+    /// candidate's cross-validation.
+    public var variables: [VariableRun]
+    /// Warnings of choosing the methods (they go into the merged report).
+    public var methodWarnings: [String]
+    public var tileRows: Int
+    public var tileColumns: Int
+    public var tiles: [Tile]
+    public var parcelCount: Int
+    /// SHA-256 of this plan's content (without this field); tiles carry it.
+    public var planID: String
+
+    /// The folder of tile `index` inside the plan's folder.
+    public static func tileFolder(_ planFolder: String, _ index: Int) -> String {
+        planFolder + "/tiles/" + String(format: "%04d", index)
+    }
+
+    /// Reads a plan file and checks it was made by this version of SoilMap.
+    public static func load(path: String) throws -> TilePlan {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw InputError(.fileNotFound, path: path, "no such plan file; make one with soilmap plan PROJECT -o DIR --tiles N")
+        }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let plan: TilePlan
+        do {
+            plan = try JSONDecoder.plan.decode(TilePlan.self, from: data)
+        } catch {
+            throw InputError(.badValue, path: path, "is not a SoilMap plan (\(error)); make one with soilmap plan PROJECT -o DIR --tiles N")
+        }
+        guard plan.format == currentFormat, plan.soilmapVersion == SoilMapVersion.string else {
+            throw InputError(.badValue, path: path,
+                             "was made by SoilMap \(plan.soilmapVersion) (plan format \(plan.format)); this is SoilMap \(SoilMapVersion.string) (format \(currentFormat)) — make the plan again with this version, and run its tiles with it")
+        }
+        guard plan.planID == plan.computedID() else {
+            throw InputError(.badValue, path: path, "has been edited since it was made (its content does not match its plan_id); make the plan again")
+        }
+        return plan
+    }
+
+    /// Checks that the project's input files are still those the plan was made from.
+    func checkInputs() throws -> Project {
+        let project = try Project.load(path: projectFile)
+        let now = try inputFiles(project).map { [$0, try SHA256.hex(file: $0)] }
+        let before = Dictionary(inputs.map { ($0[0], $0[1]) }, uniquingKeysWith: { a, _ in a })
+        for pair in now where before[pair[0]] != pair[1] {
+            throw InputError(.badValue, path: pair[0],
+                             before[pair[0]] == nil
+                                 ? "is an input of the project now but was not when the plan was made; make the plan again"
+                                 : "has changed since the plan was made (SHA-256 differs); make the plan again, then run every tile")
+        }
+        return project
+    }
+
+    func computedID() -> String {
+        var copy = self
+        copy.planID = ""
+        return SHA256.hex((try? JSONEncoder.plan.encode(copy)) ?? Data())
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys, and NaN and infinities as strings: every Double round-trips exactly.
+    static var plan: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }
+}
+
+extension JSONDecoder {
+    static var plan: JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
+    }
+}
+
+/// How the grid is split.
+public enum TileLayout: Sendable, Equatable {
+    /// Exactly this many tiles, as near square as the factors of the count allow.
+    case count(Int)
+    /// Tiles of at most this side (metres, or the working CRS's units).
+    case size(Double)
+
+    /// Tile rows and columns for a grid.
+    func split(_ grid: GridSpec) -> (rows: Int, columns: Int) {
+        switch self {
+        case .count(let n):
+            // Of the factor pairs of n, the one whose tiles are closest to square.
+            var best = (rows: n, columns: 1), bestScore = Double.infinity
+            for c in 1...n where n % c == 0 {
+                let r = n / c
+                let aspect = (Double(grid.columns) / Double(c)) / (Double(grid.rows) / Double(r))
+                let score = abs(log(aspect))
+                if score < bestScore { bestScore = score; best = (r, c) }
+            }
+            return best
+        case .size(let m):
+            let cols = max(1, Int((m / grid.cellWidth).rounded(.down)))
+            let rows = max(1, Int((m / grid.cellHeight).rounded(.down)))
+            return ((grid.rows + rows - 1) / rows, (grid.columns + cols - 1) / cols)
+        }
+    }
+}
+
+/// The core windows of a `rows × columns` split of `grid`, row-major from the north-west; each
+/// dimension is cut into nearly equal parts.
+func coreWindows(_ grid: GridSpec, rows: Int, columns: Int) -> [GridWindow] {
+    var out: [GridWindow] = []
+    for ty in 0..<rows {
+        let r0 = ty * grid.rows / rows, r1 = (ty + 1) * grid.rows / rows
+        for tx in 0..<columns {
+            let c0 = tx * grid.columns / columns, c1 = (tx + 1) * grid.columns / columns
+            out.append(GridWindow(firstRow: r0, firstColumn: c0, rows: r1 - r0, columns: c1 - c0))
+        }
+    }
+    return out
+}
+
+/// The cell holding a parcel's representative point (clamped to the grid) and the cells its
+/// coverage can touch (its extent, one cell wider on each side).
+func parcelPlacement(_ g: Geometry, grid: GridSpec) throws -> (row: Int, column: Int, window: GridWindow) {
+    let p = try GeometryOps.pointOnSurface(g)
+    let c = min(max(Int(((p.x - grid.minX) / grid.cellWidth).rounded(.down)), 0), grid.columns - 1)
+    let r = min(max(Int(((grid.maxY - p.y) / grid.cellHeight).rounded(.down)), 0), grid.rows - 1)
+    let w = g.extent.map { grid.window(covering: $0, margin: 1) } ?? .empty
+    return (r, c, w)
+}
+
+/// `soilmap plan`: reads the project, chooses every variable's method once (leave-one-out over all
+/// samples), splits the grid into tiles and writes `plan.json` into `folder` (with an empty
+/// `tiles/` folder for the tasks' results).
+///
+/// - Throws: ``InputError`` for bad inputs (as `soilmap run`), a tile count below 1 or above the
+///   number of cells, a tile that would not fit in memory.
+public func makePlan(_ project: Project, folder: String, layout: TileLayout, overwrite: Bool, threads: Int?,
+                     progress: ProgressReporter) throws -> TilePlan {
+    switch layout {
+    case .count(let n) where n < 1:
+        throw InputError(.invalidArgument, path: nil, "--tiles \(n): give at least 1 tile")
+    case .size(let m) where !(m > 0 && m.isFinite):
+        throw InputError(.invalidArgument, path: nil, "--tile-size \(m): give a tile side in metres > 0")
+    default: break
+    }
+    let threads = max(threads ?? project.threads ?? ProcessInfo.processInfo.activeProcessorCount, 1)
+    let dir = folder.hasPrefix("/") ? folder : FileManager.default.currentDirectoryPath + "/" + folder
+    let lock = try OutputFolder(dir, key: "-o/--output")
+    defer { lock.release() }
+    let files = OutputFiles(overwrite: overwrite)
+    var timings: [(String, Double)] = []
+    var warnings: [String] = []
+    progress.begin("Reading inputs")
+    let inputs = try RunInputs.read(project)
+    let hashes = try inputFiles(project).map { [$0, try SHA256.hex(file: $0)] }
+    timings.append(("read inputs", progress.end("\(inputs.parcels.items.count) parcels, \(inputs.samples.coordinates.count) samples")))
+    let grid = inputs.grid
+    let (tr, tc) = layout.split(grid)
+    guard tr <= grid.rows, tc <= grid.columns else {
+        throw InputError(.invalidArgument, path: nil, "the grid has \(grid.columns) × \(grid.rows) cells; it cannot be split into \(tr) × \(tc) tiles — give fewer tiles or a larger --tile-size")
+    }
+    // Parcels to tiles.
+    progress.begin("Assigning parcels to tiles")
+    let cores = coreWindows(grid, rows: tr, columns: tc)
+    var windows = cores, counts = [Int](repeating: 0, count: cores.count)
+    let rowStarts = (0..<tr).map { $0 * grid.rows / tr }, colStarts = (0..<tc).map { $0 * grid.columns / tc }
+    for (k, g) in inputs.parcelGeometries.enumerated() {
+        let place: (row: Int, column: Int, window: GridWindow)
+        do { place = try parcelPlacement(g, grid: grid) } catch {
+            throw InputError(.badValue, path: inputs.parcels.path, location: "feature \(inputs.parcels.items[k].fid)", "no representative point: \(error)")
+        }
+        let ty = rowStarts.lastIndex { $0 <= place.row }!, tx = colStarts.lastIndex { $0 <= place.column }!
+        let t = ty * tc + tx
+        windows[t] = windows[t].union(place.window)
+        counts[t] += 1
+    }
+    let tiles = cores.indices.map { TilePlan.Tile(index: $0, core: cores[$0], window: windows[$0], parcels: counts[$0]) }
+    timings.append(("tiles", progress.end("\(tiles.count) tiles of \(tr) × \(tc)")))
+    let biggest = tiles.map(\.window.cellCount).max()!
+    let need = Double(biggest) * GridBudget.runBytesPerCell
+    if need > 0.8 * GridBudget.physicalMemory {
+        throw InputError(.invalidArgument, path: project.file,
+                         "the largest tile computes \(biggest) cells, about \(String(format: "%.1f", need / 1_073_741_824)) GiB; this machine has \(String(format: "%.1f", GridBudget.physicalMemory / 1_073_741_824)) GiB — give more tiles or a smaller --tile-size")
+    }
+    let chosen = try chooseMethods(inputs, threads: threads, progress: progress, timings: &timings, warnings: &warnings)
+    var plan = TilePlan(format: TilePlan.currentFormat, soilmapVersion: SoilMapVersion.string,
+                        projectFile: URL(fileURLWithPath: project.file).standardizedFileURL.path, inputs: hashes,
+                        workingCRS: inputs.workingDefinition, grid: grid, variables: chosen, methodWarnings: warnings,
+                        tileRows: tr, tileColumns: tc, tiles: tiles, parcelCount: inputs.parcels.items.count, planID: "")
+    plan.planID = plan.computedID()
+    try files.write(try JSONEncoder.plan.encode(plan), to: dir + "/" + TilePlan.fileName)
+    // Tiles of an earlier plan in this folder would be refused by the merge; remove them now.
+    let tilesDir = dir + "/tiles"
+    if FileManager.default.fileExists(atPath: tilesDir) {
+        guard overwrite else {
+            throw InputError(.outputExists, path: tilesDir, "holds the tiles of an earlier plan; pass --overwrite to replace the plan and remove them")
+        }
+        try FileManager.default.removeItem(atPath: tilesDir)
+    }
+    try FileManager.default.createDirectory(atPath: tilesDir, withIntermediateDirectories: true)
+    try files.commit()
+    return plan
+}
