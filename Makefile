@@ -7,7 +7,7 @@ APT_PACKAGES := libgdal-dev libproj-dev gdal-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_OUT ?= demo-out
 
-.PHONY: deps build release test demo clean bench fuzz
+.PHONY: deps build release test demo clean bench fuzz slurm-test k8s-validate
 
 deps:
 	@missing=""; \
@@ -32,6 +32,15 @@ release: deps
 
 test: deps
 	$(SWIFT) test
+
+# A tiled run on a real one-node Slurm cluster (slurm-wlm + munge, started here) on a synthetic
+# 4-county province: plan → array tasks → merge must equal `soilmap run` byte for byte.
+slurm-test: release
+	bash deploy/slurm/test/province-test.sh
+
+# The Kubernetes manifests (deploy/k8s), validated against the API schemas offline.
+k8s-validate:
+	bash deploy/k8s/validate.sh
 
 demo: release
 	.build/release/soilmap run SampleData/project.yaml --overwrite

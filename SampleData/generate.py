@@ -11,6 +11,8 @@ numpy (python3-numpy):
     /usr/bin/python3 SampleData/generate.py            # writes into SampleData/
     /usr/bin/python3 SampleData/generate.py --out DIR  # writes into DIR/ (+ DIR/small/)
     /usr/bin/python3 SampleData/generate.py --report   # also prints GB 15618 class counts
+    /usr/bin/python3 SampleData/generate.py --province 4 --parcels-per-county 2000 --out DIR
+                                                       # a 4-county province for scale tests
 
 All writing and all coordinate transformation go through GDAL/OGR/OSR.
 The output is deterministic for a given --seed: running twice gives
@@ -194,7 +196,7 @@ class GaussianField:
 # county outline and townships
 
 
-def make_outline(rng, cx, cy):
+def make_outline(rng, cx, cy, area_km2=COUNTY_AREA_KM2):
     n = 240
     theta = np.linspace(0.0, 2.0 * math.pi, n, endpoint=False)
     r = np.ones(n)
@@ -204,7 +206,7 @@ def make_outline(rng, cx, cy):
     y = 1.0 * r * np.sin(theta)
     ring = np.column_stack([x, y])
     area = poly_geom([ring]).GetArea()
-    s = math.sqrt(COUNTY_AREA_KM2 * 1e6 / area)
+    s = math.sqrt(area_km2 * 1e6 / area)
     ring = ring * s + [cx, cy]
     return np.vstack([ring, ring[:1]])
 
@@ -291,10 +293,11 @@ class Warp:
         return np.column_stack([xy[:, 0] + dx, xy[:, 1] + dy])
 
 
-def make_townships(rng, cx, cy, outline):
-    R = math.sqrt(COUNTY_AREA_KM2 * 1e6 / math.pi)
+def make_townships(rng, cx, cy, outline, area_km2=COUNTY_AREA_KM2):
+    R = math.sqrt(area_km2 * 1e6 / math.pi)
+    f = math.sqrt(area_km2 / COUNTY_AREA_KM2)   # linear scale of the county layout (1 for the sample county)
     # three subdistricts (街道) around the town centre
-    sub = np.array([[cx + 2300 * math.cos(math.radians(a)), cy + 2300 * math.sin(math.radians(a))]
+    sub = np.array([[cx + 2300 * f * math.cos(math.radians(a)), cy + 2300 * f * math.sin(math.radians(a))]
                     for a in (95.0, -15.0, 215.0)])
     # Lloyd relaxation of the 13 towns on a cloud of points inside the county
     xs = rng.uniform(outline[:, 0].min(), outline[:, 0].max(), 60000)
@@ -332,9 +335,9 @@ def make_townships(rng, cx, cy, outline):
     cells = snap_vertices(cells)
     warp = Warp(rng, (cx, cy))
     cells = [[warp(r) for r in rings] for rings in cells]
-    # rescale about the centre so the county area is COUNTY_AREA_KM2 again
+    # rescale about the centre so the county area is area_km2 again
     area = sum(poly_geom(r).GetArea() for r in cells)
-    s = math.sqrt(COUNTY_AREA_KM2 * 1e6 / area)
+    s = math.sqrt(area_km2 * 1e6 / area)
     cells = [[np.round((r - [cx, cy]) * s + [cx, cy], 2) for r in rings] for rings in cells]
     geoms = [poly_geom(r) for r in cells]
     for g in geoms:
@@ -362,8 +365,12 @@ def village_names(rng, n, used):
     return names
 
 
-def make_parcels(rng, townships, ctx):
+def make_parcels(rng, townships, ctx, n_parcels=N_PARCELS, id_prefix="GP-"):
+    """Farmland parcels in the townships: the n_parcels best-scoring field strips,
+    numbered id_prefix + 6 digits. The county layout (town centre) scales with
+    the county (ctx["scale"], 1 for the sample county); field blocks do not."""
     cx, cy = ctx["centre"]
+    f = ctx.get("scale", 1.0)
     farm_field = GaussianField(rng, 1400.0, (cx, cy))
     orch_field = GaussianField(rng, 900.0, (cx, cy))
     irr_field = GaussianField(rng, 2500.0, (cx, cy))
@@ -380,6 +387,8 @@ def make_parcels(rng, townships, ctx):
         W, H = rng.uniform(240, 360) * scale, rng.uniform(170, 250) * scale
         # villages: nearest-centre partition inside the township
         nv = int(rng.integers(12, 26))
+        if f != 1.0:   # fewer villages in a scaled-down county (same village size)
+            nv = max(4, int(round(nv * f * f)))
         vx = rng.uniform(minx, maxx, 400)
         vy = rng.uniform(miny, maxy, 400)
         ok = points_in_ring(vx, vy, inner_ring)
@@ -412,7 +421,7 @@ def make_parcels(rng, townships, ctx):
         d_centre = np.hypot(pbx - cx, pby - cy)
         d_site = np.min([np.hypot(pbx - s["x"], pby - s["y"]) for s in ctx["sources"]], axis=0)
         score = (farm_field(pbx, pby) + 0.35 * rng.standard_normal(len(bi))
-                 - 2.5 * np.exp(-(d_centre / 2600.0) ** 2))
+                 - 2.5 * np.exp(-(d_centre / (2600.0 * f)) ** 2))
         excluded = (d_river < 70.0) | (d_site < 160.0)
         orch = orch_field(pbx, pby)
         irr = irr_field(pbx, pby)
@@ -466,9 +475,11 @@ def make_parcels(rng, townships, ctx):
                 if lu_p == "水田" and d_river[n] > 1500.0:
                     lu_p = "水浇地"
                 cand.append((score[n] + 0.05 * rng.standard_normal(), ti, g, lu_p, vnames[vil[n]]))
-    # keep parcels of 0.5-8 ha, then the N_PARCELS with the highest farmland score
+    # keep parcels of 0.5-8 ha, then the n_parcels with the highest farmland score
     cand = [c for c in cand if 5000.0 <= c[2].GetArea() <= 80000.0]
-    order = sorted(range(len(cand)), key=lambda n: -cand[n][0])[:N_PARCELS]
+    if len(cand) < n_parcels:
+        raise RuntimeError("only %d candidate parcels for %d; change the seed" % (len(cand), n_parcels))
+    order = sorted(range(len(cand)), key=lambda n: -cand[n][0])[:n_parcels]
     chosen = [cand[n] for n in sorted(order)]
     parcels = []
     for score, ti, g, lu, vil in chosen:
@@ -507,7 +518,7 @@ def make_parcels(rng, townships, ctx):
         return (p["town"], -round(c.GetY() / 200.0), c.GetX())
     parcels.sort(key=key)
     for n, p in enumerate(parcels):
-        p["id"] = "GP-%06d" % (n + 1)
+        p["id"] = "%s%06d" % (id_prefix, n + 1)
     return parcels
 
 
@@ -720,27 +731,35 @@ def add_fields(lyr, fields):
         lyr.CreateField(fd)
 
 
-def township_rows(townships):
+def township_rows(townships, names=TOWNSHIPS):
     rows = []
     for i, g in enumerate(townships):
-        c9, c12, name, kind, en = TOWNSHIPS[i]
+        c9, c12, name, kind, en = names[i]
         rows.append(({"code": c9, "code12": c12, "name": name, "kind": kind, "name_en": en,
                       "area_km2": round(g.GetArea() / 1e6, 4)}, g))
     return rows
 
 
-def parcel_rows(parcels):
+def parcel_rows(parcels, names=TOWNSHIPS):
     rows = []
     for p in parcels:
-        c9, _, name, _, _ = TOWNSHIPS[p["town"]]
+        c9, _, name, _, _ = names[p["town"]]
         rows.append(({"parcel_id": p["id"], "town_code": c9, "town_name": name, "land_use": p["land_use"],
                       "owner": p["owner"], "area_ha": round(p["geom"].GetArea() / 1e4, 4)}, p["geom"]))
     return rows
 
 
-def write_layer(ds, name, gtype, fields, rows, options, multi=False):
+def create_layer(ds, name, gtype, fields, options):
     lyr = ds.CreateLayer(name, srs_work(), gtype, options)
     add_fields(lyr, fields)
+    return lyr
+
+
+def write_layer(ds, name, gtype, fields, rows, options, multi=False):
+    append_rows(create_layer(ds, name, gtype, fields, options), rows, multi)
+
+
+def append_rows(lyr, rows, multi=False):
     defn = lyr.GetLayerDefn()
     lyr.StartTransaction()
     for attrs, g in rows:
@@ -785,63 +804,76 @@ def write_shp(path, name, gtype, fields, rows):
     ds = None
 
 
-def write_samples(path, ids, xy, vals):
+SAMPLE_HEADER = ["sample_id", "lon", "lat"] + METALS + ["pH"]
+
+
+def sample_rows(ids, xy, vals):
+    """CSV rows of samples: id, WGS 84 lon/lat (6 decimals), metals, pH."""
     tr = osr.CoordinateTransformation(srs_work(), srs_wgs84())
     ll = tr.TransformPoints([(float(x), float(y)) for x, y in xy])
+    for n, sid in enumerate(ids):
+        row = [sid, "%.6f" % ll[n][0], "%.6f" % ll[n][1]]
+        row += ["%.*f" % (DECIMALS[m], vals[m][n]) for m in METALS]
+        row.append("%.2f" % vals["pH"][n])
+        yield row
+
+
+def write_samples(path, ids, xy, vals):
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["sample_id", "lon", "lat"] + METALS + ["pH"])
-        for n, sid in enumerate(ids):
-            row = [sid, "%.6f" % ll[n][0], "%.6f" % ll[n][1]]
-            row += ["%.*f" % (DECIMALS[m], vals[m][n]) for m in METALS]
-            row.append("%.2f" % vals["pH"][n])
-            w.writerow(row)
+        w.writerow(SAMPLE_HEADER)
+        w.writerows(sample_rows(ids, xy, vals))
 
 
 # --------------------------------------------------------------------------
+# one county
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
-    ap.add_argument("--report", action="store_true", help="print GB 15618 class counts for samples and parcels")
-    args = ap.parse_args()
+def find_window_centre(townships, county, cx, cy, f):
+    """A point where three towns meet, south of the centre and well inside the
+    county (the small project's window, the smelter and the river run
+    through it). A scaled-down county (f < 1) relaxes the distances if no
+    such point exists."""
+    boundary = county.Boundary()
+    for dist in (4000.0 * f, 2000.0 * f, 0.0):
+        best = None
+        for i in range(3, 16):
+            for j in range(i + 1, 16):
+                for k in range(j + 1, 16):
+                    gi, gj, gk = townships[i], townships[j], townships[k]
+                    if not (gi.Touches(gj) and gj.Touches(gk) and gi.Touches(gk)):
+                        continue
+                    p = gi.Intersection(gj).Intersection(gk)
+                    if p.IsEmpty():
+                        continue
+                    p = p.Centroid()
+                    d_out = boundary.Distance(p)
+                    if d_out > dist and p.GetY() < cy - dist:
+                        cand = (abs(p.GetX() - cx), p.GetX(), p.GetY())
+                        best = min(best, cand) if best else cand
+        if best is not None or f == 1.0:
+            break
+    if best is None:
+        raise RuntimeError("no point where three towns meet; change the seed")
+    return best[1], best[2]
 
-    gdal.SetConfigOption("OGR_CURRENT_DATE", PINNED_DATE + "T00:00:00Z")   # gpkg_contents.last_change
-    gdal.SetConfigOption("CREATE_METADATA_TABLES", "NO")
-    out = args.out
-    os.makedirs(os.path.join(out, "small"), exist_ok=True)
 
-    rng = np.random.default_rng(args.seed)
-    tr = osr.CoordinateTransformation(srs_wgs84(), srs_work())
-    cx, cy, _ = tr.TransformPoint(*COUNTY_CENTRE_LONLAT)
-    cx, cy = round(cx, 2), round(cy, 2)
-    outline = make_outline(rng, cx, cy)
-    townships, sites = make_townships(rng, cx, cy, outline)
+def make_county(rng, cx, cy, area_km2=COUNTY_AREA_KM2, n_parcels=N_PARCELS, id_prefix="GP-"):
+    """Outline, townships, river, pollution sources, acid zone, parcels and
+    soil model of one synthetic county centred at (cx, cy) in EPSG:4547.
+    The sample county is the default; the province mode passes a smaller
+    area (area ∝ parcels, same parcel density) and its own id prefix."""
+    f = math.sqrt(area_km2 / COUNTY_AREA_KM2)   # linear scale of the county layout
+    outline = make_outline(rng, cx, cy, area_km2)
+    townships, sites = make_townships(rng, cx, cy, outline, area_km2)
     county = townships[0].Clone()
     for g in townships[1:]:
         county = county.Union(g)
-    R = math.sqrt(COUNTY_AREA_KM2 * 1e6 / math.pi)
+    R = math.sqrt(area_km2 * 1e6 / math.pi)
 
     # the small-project window: 5 x 5 km around a point where three towns meet,
     # south of the centre; the smelter and the polluted river run through it
-    best = None
-    for i in range(3, 16):
-        for j in range(i + 1, 16):
-            for k in range(j + 1, 16):
-                gi, gj, gk = townships[i], townships[j], townships[k]
-                if not (gi.Touches(gj) and gj.Touches(gk) and gi.Touches(gk)):
-                    continue
-                p = gi.Intersection(gj).Intersection(gk)
-                if p.IsEmpty():
-                    continue
-                p = p.Centroid()
-                d_out = county.Boundary().Distance(p)
-                if d_out > 4000.0 and p.GetY() < cy - 4000.0:
-                    cand = (abs(p.GetX() - cx), p.GetX(), p.GetY())
-                    best = min(best, cand) if best else cand
-    wx, wy = best[1], best[2]
+    wx, wy = find_window_centre(townships, county, cx, cy, f)
     window = (round(wx - 2500.0, 2), round(wx + 2500.0, 2), round(wy - 2500.0, 2), round(wy + 2500.0, 2))
 
     # river (丹河-like, synthetic): north to south, passing 1.2 km west of the window centre
@@ -859,16 +891,260 @@ def main():
              y=round(cy + 0.5 * R * math.sin(math.radians(195)), 1), wind_to_deg=-50.0, r0=350.0, lu=1200.0),
     ]
     acid = {"x": round(cx + 0.6 * R * math.cos(math.radians(125)), 1),
-            "y": round(cy + 0.6 * R * math.sin(math.radians(125)), 1), "sigma": 3200.0}
+            "y": round(cy + 0.6 * R * math.sin(math.radians(125)), 1), "sigma": 3200.0 * f}
     ctx = {"centre": (cx, cy), "river": river, "river_cut_y": sources[0]["y"] + 300.0,
            "sources": sources, "acid": acid}
+    if f != 1.0:
+        ctx["scale"] = f
 
-    parcels = make_parcels(rng, townships, ctx)
+    parcels = make_parcels(rng, townships, ctx, n_parcels, id_prefix)
     for p in parcels:
         s = p["geom"].PointOnSurface()
         p["pos"] = (s.GetX(), s.GetY())
 
     model = SoilModel(rng, ctx)
+    return {"outline": outline, "townships": townships, "county": county, "R": R, "window": window,
+            "sources": sources, "acid": acid, "ctx": ctx, "parcels": parcels, "model": model}
+
+
+# --------------------------------------------------------------------------
+# province mode: many counties side by side, for scale tests of tiled runs
+
+WARP_MAX = 535.0            # metres: the largest displacement Warp can make (sum of its amplitudes)
+PROVINCE_GAP = 2000.0       # metres: at least this much between neighbouring counties
+ZONE_LON = (112.5, 115.5)   # EPSG:4547's area of use (the 3-degree zone round 114E)
+MIN_PARCELS_PER_COUNTY = 500
+PROVINCE_ENTERPRISE_FIELDS = [("enterprise_id", ogr.OFTString, 16), ("name", ogr.OFTString, 64)]
+
+PROVINCE_YAML = """\
+# SoilMap scale-test project: a SYNTHETIC province of {n} counties, {k} parcels each
+# (generate.py --province {n} --parcels-per-county {k} --seed {seed}). Same keys as the
+# sample county's SampleData/project.yaml; paths are relative to this file, outputs go to out/.
+# Run:  soilmap run path/to/this/project.yaml
+name: 合成省（{n} 个县，每县 {k} 个地块）耕地土壤环境质量类别划分 — synthetic province, {n} counties
+
+samples:
+  path: samples.csv
+  x: lon
+  y: lat
+  crs: EPSG:4326
+  id: sample_id
+  below_detection: half
+
+parcels:
+  path: province.gpkg
+  layer: parcels
+  id_field: parcel_id
+  township_field: town_name
+  land_use_field: land_use
+  land_use_map: {{水田: paddy, 旱地: other, 水浇地: other, 果园: orchard}}
+
+townships:
+  path: province.gpkg
+  layer: townships
+  name_field: name
+
+standard: gb15618
+
+pollutants:
+  - {{name: Cd, method: auto}}
+  - {{name: Hg, method: auto}}
+  - {{name: As, method: auto}}
+  - {{name: Pb, method: auto}}
+  - {{name: Cr, method: auto}}
+  - {{name: Cu, method: auto, classify: false}}
+  - {{name: Ni, method: auto, classify: false}}
+  - {{name: Zn, method: auto, classify: false}}
+
+ph: {{field: pH, method: auto}}
+
+interpolation:
+  max_points: 16
+  min_points: 3
+
+grid:
+  resolution: 10
+  crs: auto
+  margin: 100
+
+# Soil around key supervised enterprises: three synthetic pollution sources per county.
+monitoring:
+  path: province.gpkg
+  layer: enterprises
+  id_field: enterprise_id
+  name_field: name
+  rings: [0, 500, 1000, 2000]
+
+parcel_rule: mean
+area: geodesic
+outputs:
+  dir: out
+"""
+
+
+def county_names(ci, digits):
+    """Tag (C01 ...) and township table of county ci (0-based): the real
+    Gaoping names with the tag in front, so names are unique in the province,
+    and synthetic codes 9nnnnn + the township's own 3 digits (no real
+    division code starts with 9)."""
+    tag = "C%0*d" % (digits, ci + 1)
+    code6 = "9%05d" % (ci + 1)
+    return tag, [(code6 + c9[6:], code6 + c12[6:], "%s %s" % (tag, name), kind, "%s %s" % (tag, en))
+                 for c9, c12, name, kind, en in TOWNSHIPS]
+
+
+def province_layout(n, seeds, area_km2, centre):
+    """Cell size and county centres: a grid of ceil(sqrt(n)) columns (fewer if
+    the province would leave the Gauss-Kruger zone; more rows then), row by
+    row from the north-west, centred on the central meridian at the sample
+    county's northing. A cell holds any county of these seeds: the largest
+    outline half-extent, plus the warp, 3 % for the area rescaling and half
+    the gap, rounded up to a kilometre."""
+    hx = hy = 0.0
+    for sd in seeds:
+        o = make_outline(np.random.default_rng(sd), 0.0, 0.0, area_km2)
+        hx, hy = max(hx, np.abs(o[:, 0]).max()), max(hy, np.abs(o[:, 1]).max())
+    sx = 1000.0 * math.ceil((2.0 * (hx + WARP_MAX) * 1.03 + PROVINCE_GAP) / 1000.0)
+    sy = 1000.0 * math.ceil((2.0 * (hy + WARP_MAX) * 1.03 + PROVINCE_GAP) / 1000.0)
+    tr = osr.CoordinateTransformation(srs_work(), srs_wgs84())
+    cols = int(math.ceil(math.sqrt(n)))
+    while True:
+        rows = int(math.ceil(n / cols))
+        x0, y0 = centre[0] - cols * sx / 2.0, centre[1] + rows * sy / 2.0
+        x1, y1 = x0 + cols * sx, y0 - rows * sy
+        lons = [p[0] for p in tr.TransformPoints([(x0, y0), (x0, y1), (x1, y0), (x1, y1)])]
+        if (min(lons) >= ZONE_LON[0] and max(lons) <= ZONE_LON[1]) or cols == 1:
+            break
+        cols -= 1
+    if min(lons) < ZONE_LON[0] or max(lons) > ZONE_LON[1]:
+        print("warning: the province spans %.2f-%.2f E, beyond EPSG:%d's zone (%.1f-%.1f E)"
+              % (min(lons), max(lons), WORK_EPSG, ZONE_LON[0], ZONE_LON[1]), file=sys.stderr)
+    centres = [(round(x0 + (i % cols + 0.5) * sx), round(y0 - (i // cols + 0.5) * sy)) for i in range(n)]
+    return sx, sy, cols, rows, centres, (x0, x1, y1, y0)
+
+
+def make_province(args):
+    import time
+    t0 = time.time()
+    n, k = args.province, args.parcels_per_county
+    out = args.out
+    os.makedirs(out, exist_ok=True)
+    share = k / float(N_PARCELS)                 # county area and extra samples scale with the parcels
+    area_km2 = COUNTY_AREA_KM2 * share
+    n_src, n_riv = int(round(80 * share)), int(round(90 * share))
+    digits = max(2, len(str(n)))
+    tr = osr.CoordinateTransformation(srs_wgs84(), srs_work())
+    gx, gy, _ = tr.TransformPoint(*COUNTY_CENTRE_LONLAT)
+    seeds = [args.seed + i for i in range(n)]
+    sx, sy, cols, rows, centres, extent = province_layout(n, seeds, area_km2, (500000.0, round(gy)))
+    print("province: %d counties (%d columns x %d rows), %d parcels and %.1f km2 each; cell %.0f x %.0f m"
+          % (n, cols, rows, k, area_km2, sx, sy))
+
+    gpkg = os.path.join(out, "province.gpkg")
+    remove_dataset(gpkg)
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(gpkg)
+    opts = ["FID=fid", "GEOMETRY_NAME=geom"]
+    lp = create_layer(ds, "parcels", ogr.wkbMultiPolygon, PARCEL_FIELDS,
+                      opts + ["SPATIAL_INDEX=YES", "DESCRIPTION=SYNTHETIC farmland parcels of a %d-county province "
+                              "(SoilMap scale tests)" % n])
+    lt = create_layer(ds, "townships", ogr.wkbPolygon, TOWNSHIP_FIELDS,
+                      opts + ["SPATIAL_INDEX=YES", "DESCRIPTION=SYNTHETIC township boundaries; names are Gaoping's "
+                              "with a county tag, codes synthetic"])
+    le = create_layer(ds, "enterprises", ogr.wkbPoint, PROVINCE_ENTERPRISE_FIELDS,
+                      opts + ["SPATIAL_INDEX=NO", "DESCRIPTION=SYNTHETIC key supervised enterprises (pollution sources)"])
+    fh = open(os.path.join(out, "samples.csv"), "w", newline="", encoding="utf-8")
+    w = csv.writer(fh, lineterminator="\n")
+    w.writerow(SAMPLE_HEADER)
+    tot_p = tot_s = 0
+    for ci, (cx, cy) in enumerate(centres):
+        tag, names = county_names(ci, digits)
+        cell = (cx - sx / 2.0, cx + sx / 2.0, cy - sy / 2.0, cy + sy / 2.0)
+        for attempt in range(6):
+            seed = seeds[ci] + 100003 * attempt
+            rng = np.random.default_rng(seed)
+            try:
+                c = make_county(rng, cx, cy, area_km2, k, tag + "-")
+            except RuntimeError as e:
+                print("  %s seed %d: %s; next seed" % (tag, seed, e))
+                continue
+            minx, maxx, miny, maxy = c["county"].GetEnvelope()
+            if minx > cell[0] and maxx < cell[1] and miny > cell[2] and maxy < cell[3]:
+                break
+            print("  %s seed %d: county leaves its cell; next seed" % (tag, seed))
+        else:
+            raise RuntimeError("county %s: no usable seed" % tag)
+        parcels = c["parcels"]
+        pts, _ = survey_design(rng, c["county"], c["ctx"], parcels, 745.0, n_src, n_riv)
+        vals = c["model"].evaluate(pts[:, 0], pts[:, 1], rng)
+        append_rows(lp, parcel_rows(parcels, names), multi=True)
+        append_rows(lt, township_rows(c["townships"], names))
+        erows = []
+        for s in c["sources"]:
+            g = ogr.Geometry(ogr.wkbPoint)
+            g.AddPoint_2D(s["x"], s["y"])
+            erows.append(({"enterprise_id": "%s-%s" % (tag, s["id"]), "name": "%s %s" % (tag, s["name"])}, g))
+        append_rows(le, erows)
+        w.writerows(sample_rows(["%s-S%04d" % (tag, m + 1) for m in range(len(pts))], pts, vals))
+        tot_p += len(parcels)
+        tot_s += len(pts)
+        print("  %s seed %d centre (%d, %d): area %.2f km2, parcels %d, samples %d  [%.0f s]"
+              % (tag, seed, cx, cy, c["county"].GetArea() / 1e6, len(parcels), len(pts), time.time() - t0))
+        sys.stdout.flush()
+        del c, parcels
+    fh.close()
+    ds = None
+
+    with open(os.path.join(out, "project.yaml"), "w", encoding="utf-8") as fy:
+        fy.write(PROVINCE_YAML.format(n=n, k=k, seed=args.seed))
+    x0, x1, y1, y0 = extent
+    ll = osr.CoordinateTransformation(srs_work(), srs_wgs84()).TransformPoints([(x0, y1), (x1, y0)])
+    print("total: parcels %d, samples %d" % (tot_p, tot_s))
+    print("province cells extent EPSG:%d x %.0f-%.0f, y %.0f-%.0f (%.1f x %.1f km; about %.3f-%.3f E, %.3f-%.3f N)"
+          % (WORK_EPSG, x0, x1, y1, y0, (x1 - x0) / 1e3, (y0 - y1) / 1e3, ll[0][0], ll[1][0], ll[0][1], ll[1][1]))
+    print("wrote %s, samples.csv, project.yaml in %s (%.0f s)" % (os.path.basename(gpkg), out, time.time() - t0))
+
+
+# --------------------------------------------------------------------------
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--out", default=None, help="output folder (default: the script's folder; required with --province)")
+    ap.add_argument("--report", action="store_true", help="print GB 15618 class counts for samples and parcels")
+    ap.add_argument("--province", type=int, metavar="COUNTIES",
+                    help="write a synthetic province of COUNTIES counties (province.gpkg, samples.csv, project.yaml) instead")
+    ap.add_argument("--parcels-per-county", type=int, default=N_PARCELS, metavar="K",
+                    help="with --province: parcels per county (default %(default)d); county area scales with K")
+    args = ap.parse_args()
+    if args.province is not None:
+        if args.province < 1:
+            ap.error("--province needs at least 1 county")
+        if args.parcels_per_county < MIN_PARCELS_PER_COUNTY:
+            ap.error("--parcels-per-county must be at least %d" % MIN_PARCELS_PER_COUNTY)
+        if args.out is None:
+            ap.error("--province needs --out DIR")
+        if args.report:
+            ap.error("--report is for the sample county only")
+    elif args.parcels_per_county != N_PARCELS:
+        ap.error("--parcels-per-county needs --province")
+
+    gdal.SetConfigOption("OGR_CURRENT_DATE", PINNED_DATE + "T00:00:00Z")   # gpkg_contents.last_change
+    gdal.SetConfigOption("CREATE_METADATA_TABLES", "NO")
+    if args.province is not None:
+        make_province(args)
+        return
+    out = args.out if args.out is not None else os.path.dirname(os.path.abspath(__file__))
+    os.makedirs(os.path.join(out, "small"), exist_ok=True)
+
+    rng = np.random.default_rng(args.seed)
+    tr = osr.CoordinateTransformation(srs_wgs84(), srs_work())
+    cx, cy, _ = tr.TransformPoint(*COUNTY_CENTRE_LONLAT)
+    cx, cy = round(cx, 2), round(cy, 2)
+    c = make_county(rng, cx, cy)
+    townships, county, window, sources, acid, ctx, parcels, model = (
+        c["townships"], c["county"], c["window"], c["sources"], c["acid"], c["ctx"], c["parcels"], c["model"])
+    river = ctx["river"]
 
     # ---- full project
     pts, _ = survey_design(rng, county, ctx, parcels, 745.0, 80, 90)
