@@ -708,7 +708,7 @@ public struct LognormalKriging: PointInterpolator {
     @inline(__always)
     func backTransform(_ yhat: Double, _ v: Double, _ m: Double) -> Estimate {
         guard yhat.isFinite else { return .missing }
-        let z = Foundation.exp(yhat + v / 2 - m)
+        let z = Exponential.exp(yhat + v / 2 - m)
         var p = Double.nan
         if let t = threshold {
             let s = v.squareRoot()

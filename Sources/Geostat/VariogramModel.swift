@@ -58,8 +58,8 @@ public struct VariogramComponent: Hashable, Sendable, Codable, CustomStringConve
             if h >= range { return c }
             let r = h / range
             return c * (1.5 * r - 0.5 * r * r * r)
-        case .exponential: return c * (1 - Foundation.exp(-h / range))
-        case .gaussian: let r = h / range; return c * (1 - Foundation.exp(-r * r))
+        case .exponential: return c * (1 - Exponential.exp(-h / range))
+        case .gaussian: let r = h / range; return c * (1 - Exponential.exp(-r * r))
         case .matern(let k): return c * Self.maternCorrelationComplement(h / range, kappa: k)
         }
     }
@@ -71,9 +71,9 @@ public struct VariogramComponent: Hashable, Sendable, Codable, CustomStringConve
         // Half-integer κ have closed forms (K_{n+1/2} is elementary; Abramowitz & Stegun
         // 10.2.17), equal to the Bessel form to rounding and far cheaper in kriging loops.
         switch kappa {
-        case 0.5: return 1 - Foundation.exp(-r)
-        case 1.5: return 1 - (1 + r) * Foundation.exp(-r)
-        case 2.5: return 1 - (1 + r + r * r / 3) * Foundation.exp(-r)
+        case 0.5: return 1 - Exponential.exp(-r)
+        case 1.5: return 1 - (1 + r) * Exponential.exp(-r)
+        case 2.5: return 1 - (1 + r + r * r / 3) * Exponential.exp(-r)
         default: break
         }
         let rho = Foundation.pow(2, 1 - kappa) / Foundation.tgamma(kappa) * Foundation.pow(r, kappa)
@@ -182,8 +182,8 @@ extension VariogramModel {
     /// element (each component's term is added in the same order).
     ///
     /// Four elements at a time (SIMD4: the same IEEE-754 operations per lane as the scalar code,
-    /// square root and division included); nugget and spherical terms in vector form, other models
-    /// lane by lane. Both buffers must hold `count` rounded up to a multiple of 4 elements (the
+    /// square root, division and ``Exponential`` included); nugget, spherical, exponential,
+    /// Gaussian and the closed-form Matérn terms in vector form, other Matérn κ lane by lane. Both buffers must hold `count` rounded up to a multiple of 4 elements (the
     /// padding of `d2` is read, that of `out` overwritten).
     @inline(__always)
     func covariances(squaredDistances d2: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count n: Int) {
@@ -205,6 +205,33 @@ extension VariogramModel {
                     let r = h / comp.range
                     var g = cv * (1.5 * r - 0.5 * r * r * r)
                     g.replace(with: c, where: h .>= comp.range)
+                    g.replace(with: 0, where: h .<= 0)
+                    acc += cv - g
+                case .exponential:
+                    var g = cv * (1 - Exponential.exp(-h / comp.range))
+                    g.replace(with: 0, where: h .<= 0)
+                    acc += cv - g
+                case .gaussian:
+                    let r = h / comp.range
+                    var g = cv * (1 - Exponential.exp(-r * r))
+                    g.replace(with: 0, where: h .<= 0)
+                    acc += cv - g
+                case .matern(let kappa) where kappa == 0.5 || kappa == 1.5 || kappa == 2.5:
+                    // VariogramComponent.maternCorrelationComplement's closed forms, lane by lane.
+                    let r: V = h / comp.range
+                    let e: V = Exponential.exp(-r)
+                    let one = V(repeating: 1)
+                    var complement: V
+                    if kappa == 0.5 {
+                        complement = one - e
+                    } else if kappa == 1.5 {
+                        complement = one - (one + r) * e
+                    } else {
+                        let quadratic: V = one + r + r * r / 3
+                        complement = one - quadratic * e
+                    }
+                    complement.replace(with: 1, where: r .> 600)
+                    var g = cv * complement
                     g.replace(with: 0, where: h .<= 0)
                     acc += cv - g
                 default:

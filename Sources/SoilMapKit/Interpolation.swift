@@ -202,11 +202,13 @@ func surfaceRasterSpec(grid: GridSpec, crs: CRS?, metadata: [String: String], qu
 ///   - window: the cells to compute (default the whole grid); the files hold just those cells
 ///     (``GridSpec/subgrid(_:)``) and their values equal the whole grid's.
 ///   - mask: cells to keep (row-major, window size); others become nodata. Nil keeps all.
+///   - predictionRows: sees each block of predictions as written (nodata −9999), in row order.
 ///   - metadata: written into every raster (units, method, variogram …).
 @discardableResult
 public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: GridSpec, window: GridWindow? = nil, crs: CRS?,
                                  outputs: GridOutputs, mask: [Bool]? = nil, threads: Int, metadata: [String: String] = [:],
-                                 description: String, rowsDone: (Int) -> Void = { _ in }) throws -> (compute: Double, write: Double) {
+                                 description: String, predictionRows: ([Float]) -> Void = { _ in },
+                                 rowsDone: (Int) -> Void = { _ in }) throws -> (compute: Double, write: Double) {
     var clock = StageClock()
     let nodata = surfaceNodata
     let window = window ?? GridWindow(grid: grid)
@@ -227,7 +229,9 @@ public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: Gr
         return out
     }
     try GridInterpolation.run(interpolator, grid: grid, as: Float.self, threads: threads, blockRows: 64, window: window) { (b: RowBlock<Float>) in
-        try pw.write(rows: clean(b.prediction, firstRow: b.firstRow))
+        let prediction = clean(b.prediction, firstRow: b.firstRow)
+        try pw.write(rows: prediction)
+        predictionRows(prediction)
         if let vw {
             guard let v = b.variance else { throw InputError(.invalidArgument, path: outputs.variance, "this method gives no variance (kriging only)") }
             try vw.write(rows: clean(v, firstRow: b.firstRow))

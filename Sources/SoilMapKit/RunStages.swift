@@ -218,6 +218,10 @@ func interpolateVariables(_ inputs: RunInputs, chosen: [VariableRun], window: Gr
     let project = inputs.project
     let window = window ?? GridWindow(grid: inputs.grid)
     var out = RunSurfaces()
+    // The pH surface's values over the window, kept from its interpolation for the exceedance
+    // probabilities of the pollutants (one read of 4 bytes a cell instead of one per pollutant).
+    var pH: [Float] = []
+    pH.reserveCapacity(window.cellCount)
     for (v, run) in zip([project.ph] + project.pollutants, chosen) {
         progress.begin("Interpolating \(v.name)", total: window.rows, unit: "rows/s")
         var noted: [String] = []
@@ -235,14 +239,15 @@ func interpolateVariables(_ inputs: RunInputs, chosen: [VariableRun], window: Gr
         if rasters.lognormalExceedance {
             try interpolateLognormalWithExceedance(interp as! LognormalKriging, grid: inputs.grid, window: window, rasters: rasters,
                                                    paths: paths, crs: inputs.working, layout: layout,
-                                                   phPath: out.paths[project.ph.name]!, pollutant: Pollutant(v.name),
+                                                   pH: pH, pollutant: Pollutant(v.name),
                                                    table: inputs.standardTable, landUse: project.rasterLandUse,
                                                    threads: threads, progress: progress)
             out.exceedance.append((v.name, paths[2]))
         } else {
             try interpolateToRasters(interp, grid: inputs.grid, window: window, crs: inputs.working,
                                      outputs: GridOutputs(prediction: paths[0], variance: paths.count > 1 ? paths[1] : nil, layout: layout),
-                                     threads: threads, metadata: rasters.metadata, description: v.name) { progress.update($0) }
+                                     threads: threads, metadata: rasters.metadata, description: v.name,
+                                     predictionRows: { if v.name == project.ph.name { pH += $0 } }) { progress.update($0) }
         }
         out.paths[v.name] = paths[0]
         out.rasters.append(rasters)
