@@ -203,11 +203,12 @@ func surfaceRasterSpec(grid: GridSpec, crs: CRS?, metadata: [String: String], qu
 ///     (``GridSpec/subgrid(_:)``) and their values equal the whole grid's.
 ///   - mask: cells to keep (row-major, window size); others become nodata. Nil keeps all.
 ///   - predictionRows: sees each block of predictions as written (nodata −9999), in row order.
+///   - keepStaging: a COG prediction's staging copy is kept for reading back (``RasterWriter/keepsStaging``).
 ///   - metadata: written into every raster (units, method, variogram …).
 @discardableResult
 public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: GridSpec, window: GridWindow? = nil, crs: CRS?,
                                  outputs: GridOutputs, mask: [Bool]? = nil, threads: Int, metadata: [String: String] = [:],
-                                 description: String, predictionRows: ([Float]) -> Void = { _ in },
+                                 description: String, predictionRows: ([Float]) -> Void = { _ in }, keepStaging: Bool = false,
                                  rowsDone: (Int) -> Void = { _ in }) throws -> (compute: Double, write: Double) {
     var clock = StageClock()
     let nodata = surfaceNodata
@@ -218,6 +219,7 @@ public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: Gr
                           layout: outputs.layout, compression: outputs.compression)
     }
     let pw = try RasterWriter(path: outputs.prediction, spec: spec("prediction"))
+    pw.keepsStaging = keepStaging
     let vw = try outputs.variance.map { try RasterWriter(path: $0, spec: spec("kriging variance")) }
     let ew = try outputs.exceedance.map { try RasterWriter(path: $0, spec: spec("exceedance probability")) }
     func clean(_ a: [Float], firstRow: Int) -> [Float] {

@@ -80,6 +80,8 @@ public final class OutputFiles {
                 if fm.fileExists(atPath: b) { try fm.removeItem(atPath: b) }
                 try fm.moveItem(atPath: a, toPath: b)
             }
+            // A COG's staging copy kept for reading back during the run (RasterWriter.keepsStaging).
+            for p in [tmp + ".staging.tif", tmp + ".staging.tif.aux.xml"] where fm.fileExists(atPath: p) { try? fm.removeItem(atPath: p) }
         }
         pending.removeAll()
         committed = true

@@ -117,6 +117,8 @@ func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec,
     let vw = try RasterWriter(path: paths[1], spec: rasters.spec(1, grid: local, crs: crs, layout: layout))
     let sw = try RasterWriter(path: paths[2], spec: rasters.spec(2, grid: local, crs: crs, layout: layout))
     let iw = paths.count > 3 ? try RasterWriter(path: paths[3], spec: rasters.spec(3, grid: local, crs: crs, layout: layout)) : nil
+    // The prediction and the probabilities are read back by the classification and the parcels.
+    for w in [pw, sw, iw].compactMap({ $0 }) { w.keepsStaging = true }
     let wrapper = LognormalWithLogPrediction(base: lok)
     let limits = LogThresholds(table: table, pollutant: pollutant, landUse: landUse)
     let columns = local.columns

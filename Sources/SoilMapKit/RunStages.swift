@@ -222,6 +222,10 @@ func interpolateVariables(_ inputs: RunInputs, chosen: [VariableRun], window: Gr
     // probabilities of the pollutants (one read of 4 bytes a cell instead of one per pollutant).
     var pH: [Float] = []
     pH.reserveCapacity(window.cellCount)
+    // COG surfaces are read back (classification, parcels, monitoring, report) from their
+    // uncompressed staging copies, which hold the same pixels, overviews and statistics: parcels
+    // on the sample county 5 s → 2 s. The output folder removes them when the run ends.
+    func readable(_ path: String) -> String { layout == .cog ? RasterWriter.stagingPath(for: path) : path }
     for (v, run) in zip([project.ph] + project.pollutants, chosen) {
         progress.begin("Interpolating \(v.name)", total: window.rows, unit: "rows/s")
         var noted: [String] = []
@@ -242,14 +246,16 @@ func interpolateVariables(_ inputs: RunInputs, chosen: [VariableRun], window: Gr
                                                    pH: pH, pollutant: Pollutant(v.name),
                                                    table: inputs.standardTable, landUse: project.rasterLandUse,
                                                    threads: threads, progress: progress)
-            out.exceedance.append((v.name, paths[2]))
+            out.exceedance.append((v.name, readable(paths[2])))
         } else {
             try interpolateToRasters(interp, grid: inputs.grid, window: window, crs: inputs.working,
                                      outputs: GridOutputs(prediction: paths[0], variance: paths.count > 1 ? paths[1] : nil, layout: layout),
                                      threads: threads, metadata: rasters.metadata, description: v.name,
-                                     predictionRows: { if v.name == project.ph.name { pH += $0 } }) { progress.update($0) }
+                                     predictionRows: { if v.name == project.ph.name { pH += $0 } }, keepStaging: layout == .cog) {
+                progress.update($0)
+            }
         }
-        out.paths[v.name] = paths[0]
+        out.paths[v.name] = readable(paths[0])
         out.rasters.append(rasters)
         out.runs.append(written)
         timings.append(("interpolate \(v.name)", progress.end()))

@@ -19,13 +19,20 @@ public final class RasterWriter {
     private(set) public var rowsWritten = 0
     /// Statistics of the valid pixels written so far (floating-point rasters), as stored.
     private var stats = PixelStatistics()
+    /// For a COG: keep the staging GeoTIFF (uncompressed, tiled, with the same overviews and
+    /// statistics) after ``close()``, at ``stagingPath(for:)``, for the caller to read the pixels
+    /// back without decompressing them, and to remove (``OutputFiles`` does, with its output).
+    public var keepsStaging = false
+
+    /// Where the staging GeoTIFF of a COG written to `path` lies.
+    public static func stagingPath(for path: String) -> String { path + ".staging.tif" }
 
     /// Creates the file; for COG output the pixels are staged in `path + ".staging.tif"`.
     public init(path: String, spec: RasterSpec) throws(LibraryError) {
         GDALRuntime.ensureRegistered()
         self.path = path
         self.spec = spec
-        self.stagingPath = spec.cloudOptimized ? path + ".staging.tif" : path
+        self.stagingPath = spec.cloudOptimized ? Self.stagingPath(for: path) : path
         // A COG's staging file is read once by the COG driver, which compresses: staging it
         // uncompressed saves compressing every pixel twice.
         let stagingCompression = spec.cloudOptimized ? Compression.none : spec.compression
@@ -204,8 +211,10 @@ public final class RasterWriter {
                 let out = GDALCreateCopy(cog, path, ds, 0, opts.pointer, nil, nil)
                 CPLSetThreadLocalConfigOption("GDAL_VALIDATE_CREATION_OPTIONS", validate)
                 GDALClose(ds)
-                VSIUnlink(staging)
-                VSIUnlink(staging + ".aux.xml")
+                if !self.keepsStaging || out == nil {
+                    VSIUnlink(staging)
+                    VSIUnlink(staging + ".aux.xml")
+                }
                 guard let out else {
                     VSIUnlink(path)
                     return LibraryError(.gdal, function: "GDALCreateCopy(COG)", path: path, messages: errs.all)
