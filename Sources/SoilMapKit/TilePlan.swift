@@ -33,6 +33,10 @@ public struct TilePlan: Codable, Sendable {
 
     public var format: Int
     public var soilmapVersion: String
+    /// SHA-256 of the `soilmap` executable (or test runner) that made the plan: the version string
+    /// does not change with every build, and tiles computed by different builds could differ in
+    /// their last bits, so every task and the merge must run the same build.
+    public var soilmapBuild: String
     /// The project file, absolute.
     public var projectFile: String
     /// (absolute path, SHA-256) of every input file, as in `run.json`.
@@ -73,6 +77,10 @@ public struct TilePlan: Codable, Sendable {
             throw InputError(.badValue, path: path,
                              "was made by SoilMap \(plan.soilmapVersion) (plan format \(plan.format)); this is SoilMap \(SoilMapVersion.string) (format \(currentFormat)) — make the plan again with this version, and run its tiles with it")
         }
+        guard plan.soilmapBuild == TilePlan.currentBuild else {
+            throw InputError(.badValue, path: path,
+                             "was made by another build of SoilMap \(plan.soilmapVersion) (its executable's SHA-256 differs); run the plan, every tile and the merge with the same soilmap binary, or make the plan again with this one")
+        }
         guard plan.planID == plan.computedID() else {
             throw InputError(.badValue, path: path, "has been edited since it was made (its content does not match its plan_id); make the plan again")
         }
@@ -84,6 +92,10 @@ public struct TilePlan: Codable, Sendable {
         let project = try Project.load(path: projectFile)
         let now = try inputFiles(project).map { [$0, try SHA256.hex(file: $0)] }
         let before = Dictionary(inputs.map { ($0[0], $0[1]) }, uniquingKeysWith: { a, _ in a })
+        let present = Set(now.map { $0[0] })
+        for pair in inputs where !present.contains(pair[0]) {
+            throw InputError(.badValue, path: pair[0], "was an input when the plan was made but is gone (or no longer used); make the plan again")
+        }
         for pair in now where before[pair[0]] != pair[1] {
             throw InputError(.badValue, path: pair[0],
                              before[pair[0]] == nil
@@ -92,6 +104,10 @@ public struct TilePlan: Codable, Sendable {
         }
         return project
     }
+
+    /// SHA-256 of the running executable, computed once per process.
+    static let currentBuild: String = (try? SHA256.hex(file: "/proc/self/exe"))
+        ?? (try? SHA256.hex(file: CommandLine.arguments[0])) ?? "unknown"
 
     func computedID() -> String {
         var copy = self
@@ -129,6 +145,7 @@ public enum TileLayout: Sendable, Equatable {
     func split(_ grid: GridSpec) -> (rows: Int, columns: Int) {
         switch self {
         case .count(let n):
+            guard n <= grid.cellCount else { return (n, 1) }  // refused by the caller
             // Of the factor pairs of n, the one whose tiles are closest to square.
             var best = (rows: n, columns: 1), bestScore = Double.infinity
             for c in 1...n where n % c == 0 {
@@ -139,8 +156,9 @@ public enum TileLayout: Sendable, Equatable {
             }
             return best
         case .size(let m):
-            let cols = max(1, Int((m / grid.cellWidth).rounded(.down)))
-            let rows = max(1, Int((m / grid.cellHeight).rounded(.down)))
+            // A side beyond the grid is one tile across.
+            let cols = max(1, Int(min((m / grid.cellWidth).rounded(.down), Double(grid.columns))))
+            let rows = max(1, Int(min((m / grid.cellHeight).rounded(.down), Double(grid.rows))))
             return ((grid.rows + rows - 1) / rows, (grid.columns + cols - 1) / cols)
         }
     }
@@ -225,12 +243,21 @@ public func makePlan(_ project: Project, folder: String, layout: TileLayout, ove
                          "the largest tile computes \(biggest) cells, about \(String(format: "%.1f", need / 1_073_741_824)) GiB; this machine has \(String(format: "%.1f", GridBudget.physicalMemory / 1_073_741_824)) GiB — give more tiles or a smaller --tile-size")
     }
     let chosen = try chooseMethods(inputs, threads: threads, progress: progress, timings: &timings, warnings: &warnings)
-    var plan = TilePlan(format: TilePlan.currentFormat, soilmapVersion: SoilMapVersion.string,
+    var plan = TilePlan(format: TilePlan.currentFormat, soilmapVersion: SoilMapVersion.string, soilmapBuild: TilePlan.currentBuild,
                         projectFile: URL(fileURLWithPath: project.file).standardizedFileURL.path, inputs: hashes,
                         workingCRS: inputs.workingDefinition, grid: grid, variables: chosen, methodWarnings: warnings,
                         tileRows: tr, tileColumns: tc, tiles: tiles, parcelCount: inputs.parcels.items.count, planID: "")
     plan.planID = plan.computedID()
     try files.write(try JSONEncoder.plan.encode(plan), to: dir + "/" + TilePlan.fileName)
+    // The outputs of an earlier plan's merge no longer match: without its run.json (the
+    // completion marker) the folder no longer looks like a whole run until the new merge.
+    let marker = dir + "/run.json"
+    if FileManager.default.fileExists(atPath: marker) {
+        guard overwrite else {
+            throw InputError(.outputExists, path: marker, "the folder holds the merged outputs of an earlier plan; pass --overwrite to replace the plan (then merge with --overwrite)")
+        }
+        try FileManager.default.removeItem(atPath: marker)
+    }
     // Tiles of an earlier plan in this folder would be refused by the merge; remove them now.
     let tilesDir = dir + "/tiles"
     if FileManager.default.fileExists(atPath: tilesDir) {

@@ -142,8 +142,9 @@ public func runTile(planPath: String, options: TileOptions, progress: ProgressRe
     let surfaces = try interpolateVariables(inputs, chosen: plan.variables, window: tile.window, layout: .gtiff, threads: threads,
                                             progress: progress, timings: &timings, warnings: &warnings, path: out)
     progress.begin("Classifying cells")
-    // The study area as in a whole run: the townships, else every parcel touching the window
-    // (not only this tile's).
+    // The study area as in a whole run: the townships, else the parcels read for this tile
+    // (every parcel meeting its core, not only its own): exact in the core, which is all the
+    // merge takes of the class rasters (without townships, halo cells may miss parcels).
     var areaSource = inputs
     areaSource.parcelGeometries = nearGeometries
     let mask = coverageMask(of: try areaSource.studyAreaPolygons(), on: grid, window: tile.window)

@@ -87,6 +87,8 @@ struct TiledRunTests {
         #expect(TileLayout.count(8).split(g) == (2, 4))
         #expect(TileLayout.count(7).split(g) == (1, 7))
         #expect(TileLayout.size(250).split(g) == (2, 4))  // 25 cells a side
+        #expect(TileLayout.size(1e300).split(g) == (1, 1))  // beyond the grid: one tile, no overflow
+        #expect(TileLayout.count(Int.max).split(g) == (Int.max, 1))  // at once; makePlan refuses it
         let cores = coreWindows(g, rows: 3, columns: 7)
         #expect(cores.count == 21 && cores.map(\.cellCount).reduce(0, +) == g.cellCount)
         for (i, a) in cores.enumerated() {
@@ -154,6 +156,9 @@ struct TiledRunTests {
         try text.replacingOccurrences(of: "\"soilmapVersion\" : \"\(SoilMapVersion.string)\"", with: "\"soilmapVersion\" : \"0.0.1\"")
             .write(toFile: planPath, atomically: true, encoding: .utf8)
         #expect(message { _ = try TilePlan.load(path: planPath) }.contains("was made by SoilMap 0.0.1"))
+        try text.replacingOccurrences(of: "\"soilmapBuild\" : \"\(plan.soilmapBuild)\"", with: "\"soilmapBuild\" : \"0123\"")
+            .write(toFile: planPath, atomically: true, encoding: .utf8)
+        #expect(message { _ = try TilePlan.load(path: planPath) }.contains("was made by another build of SoilMap"))
         try text.replacingOccurrences(of: "\"parcels\" : \(plan.tiles[0].parcels),", with: "\"parcels\" : \(plan.tiles[0].parcels + 1),")
             .write(toFile: planPath, atomically: true, encoding: .utf8)
         #expect(message { _ = try TilePlan.load(path: planPath) }.contains("has been edited since it was made"))
@@ -163,16 +168,43 @@ struct TiledRunTests {
         _ = try mergeTiles(planPath: planPath, options: RunOptions(), progress: Self.quiet)
         #expect(FileManager.default.fileExists(atPath: dir.file("tiled/run.json")))
         #expect(message { _ = try mergeTiles(planPath: planPath, options: RunOptions(), progress: Self.quiet) }.contains("pass --overwrite"))
+        // A new plan over the merged run: refused without --overwrite; with it, the old run.json and
+        // tiles go, so the folder no longer looks like a whole run until the new merge.
+        #expect(message { _ = try makePlan(p, folder: dir.file("tiled"), layout: .count(2), overwrite: false, threads: 2, progress: Self.quiet) }
+            .contains("already exists; pass --overwrite"))
+        _ = try makePlan(p, folder: dir.file("tiled"), layout: .count(2), overwrite: true, threads: 2, progress: Self.quiet)
+        #expect(!FileManager.default.fileExists(atPath: dir.file("tiled/run.json")))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("tiled/tiles")).isEmpty)
     }
 
-    @Test("A tile task killed with SIGKILL leaves no tile.json; the merge names it; the same command then completes it",
+    /// Runs the soilmap binary; returns its exit status and standard error.
+    static func soilmap(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: soilmapBinary!)
+        p.arguments = arguments
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b }
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text)
+    }
+
+    @Test("A tile task killed with SIGKILL leaves no tile.json; the merge names it; the same command then completes it; another build is refused",
           .enabled(if: soilmapBinary != nil))
     func killedTask() throws {
         let dir = ScratchFolder()
-        let p = try Self.project(dir)
-        let plan = try makePlan(p, folder: dir.file("tiled"), layout: .count(2), overwrite: false, threads: 2, progress: Self.quiet)
+        _ = try Self.project(dir)
+        // Plan, tiles and merge by one binary: the plan records the build that made it.
         let planPath = dir.file("tiled/plan.json")
-        _ = try runTile(planPath: planPath, options: TileOptions(index: 0), progress: Self.quiet)
+        #expect(try Self.soilmap(["plan", dir.file("project.yaml"), "-o", dir.file("tiled"), "--tiles", "2", "--quiet"]).status == 0)
+        // This test process is another build than the soilmap binary: it may not run the plan's tiles.
+        var refused = ""
+        do { _ = try runTile(planPath: planPath, options: TileOptions(index: 0), progress: Self.quiet) } catch { refused = "\(error)" }
+        #expect(refused.contains("was made by another build of SoilMap"))
+        #expect(try Self.soilmap(["tile", planPath, "--index", "0", "--quiet"]).status == 0)
         // Task 1 as a Slurm array task would run it: the index from the environment.
         let task = Process()
         task.executableURL = URL(fileURLWithPath: soilmapBinary!)
@@ -194,22 +226,16 @@ struct TiledRunTests {
         }
         task.waitUntilExit()
         #expect(killed && task.terminationReason == .uncaughtSignal, "the task was not killed: \(text)")
-        let left = try FileManager.default.contentsOfDirectory(atPath: dir.file("tiled/tiles/0001"))
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: dir.file("tiled/tiles/0001"))) ?? []
         #expect(!left.contains(TileRecord.fileName) && left.allSatisfy { $0.hasPrefix(".") }, "a killed task left \(left)")
-        var merge = ""
-        do { _ = try mergeTiles(planPath: planPath, options: RunOptions(), progress: Self.quiet) } catch { merge = "\(error)" }
-        #expect(merge.contains("1 of 2 tiles are missing or incomplete (no tiles/NNNN/tile.json): 1"))
-        // The same task again: removes the dead task's files and completes.
-        let again = Process()
-        again.executableURL = URL(fileURLWithPath: soilmapBinary!)
-        again.arguments = ["tile", planPath, "--quiet"]
-        again.environment = task.environment
-        try again.run()
-        again.waitUntilExit()
-        #expect(again.terminationStatus == 0)
+        let merge = try Self.soilmap(["merge", planPath, "--quiet"])
+        #expect(merge.status == 1 && merge.stderr.contains("1 of 2 tiles are missing or incomplete (no tiles/NNNN/tile.json): 1"), "\(merge)")
+        // The same task again: removes the dead task's files and completes; then the merge works.
+        #expect(try Self.soilmap(["tile", planPath, "--quiet"], environment: ["SLURM_ARRAY_TASK_ID": "1"]).status == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.file("tiled/tiles/0001"))
         #expect(files.contains(TileRecord.fileName) && !files.contains { $0.contains(".partial-") }, "\(files)")
-        _ = try mergeTiles(planPath: planPath, options: RunOptions(), progress: Self.quiet)
-        #expect(plan.tiles.count == 2)
+        let merged = try Self.soilmap(["merge", planPath, "--quiet"])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.file("tiled/run.json")))
     }
 }

@@ -95,18 +95,24 @@ trap cancel INT TERM
 merge_opts=(--job-name=soilmap-merge --cpus-per-task="${SOILMAP_MERGE_CPUS:-1}" --mem="${SOILMAP_MERGE_MEM:-4G}"
             --output="$LOGS/merge.out" --dependency="afterok:$ARRAY_JOB" --kill-on-invalid-dep=yes)
 [[ -n ${SOILMAP_MERGE_TIME:-} ]] && merge_opts+=(--time="$SOILMAP_MERGE_TIME")
+# A plan made anew over an earlier run (--overwrite) replaces that run's merged outputs too.
+merge_extra=""
+[[ " ${SOILMAP_PLAN_ARGS:-} " == *" --overwrite "* ]] && merge_extra=" --overwrite"
+# The merge as a bash script, not --wrap (which /bin/sh runs: dash does not read the $'…'
+# quoting that printf %q gives paths with non-ASCII characters, e.g. Chinese folder names).
 # shellcheck disable=SC2016  # $(hostname -s) expands in the job
-printf -v merge_cmd 'echo "== soilmap merge on $(hostname -s)"; exec %q merge %q --threads "${SLURM_CPUS_PER_TASK:-1}"' "$SOILMAP" "$PLAN"
+printf -v merge_cmd 'echo "== soilmap merge on $(hostname -s)"; exec %q merge %q --threads "${SLURM_CPUS_PER_TASK:-1}"%s' "$SOILMAP" "$PLAN" "$merge_extra"
+printf '#!/usr/bin/env bash\n%s\n' "$merge_cmd" >"$OUTDIR/.merge.sh"
 say "merge job waits for job $ARRAY_JOB; waiting for both..."
 merge_rc=0
 # sbatch --wait blocks, so start it in the background (the trap can act) and read its job id from its output
-sbatch --parsable --wait "${common[@]}" "${merge_opts[@]}" --wrap "$merge_cmd" >"$OUTDIR/.merge-job" &
+sbatch --parsable --wait "${common[@]}" "${merge_opts[@]}" "$OUTDIR/.merge.sh" >"$OUTDIR/.merge-job" &
 sb_pid=$!
 for _ in $(seq 1 100); do [[ -s $OUTDIR/.merge-job ]] && break; kill -0 "$sb_pid" 2>/dev/null || break; sleep 0.1; done
 MERGE_JOB=$(head -n1 "$OUTDIR/.merge-job" 2>/dev/null | cut -d';' -f1)
 wait "$sb_pid" || merge_rc=$?
 trap - INT TERM
-rm -f "$OUTDIR/.merge-job"
+rm -f "$OUTDIR/.merge-job" "$OUTDIR/.merge.sh"
 
 # Which tiles failed: a task that succeeded wrote status/tile-I.exit = 0; one that
 # failed wrote its exit code, one that was killed, timed out or never ran wrote nothing.
