@@ -67,6 +67,10 @@ public struct Project: Sendable {
     public var rule: ParcelRule
     public var area: AreaMode
     public var outputDir: String
+    /// Compression of the surface COGs (`outputs.compress`): DEFLATE (the default, read by every
+    /// GIS) or ZSTD (about half the CPU to write and read; GDAL ≥ 2.3 and QGIS read it, ArcGIS 10.x
+    /// does not).
+    public var surfaceCompression: Compression = .deflate
     public var threads: Int?
     /// Monitoring around key supervised enterprises (optional).
     public var monitoring: Monitoring?
@@ -190,9 +194,16 @@ public struct Project: Sendable {
             }
         }
         var outputDir = "soilmap-output"
+        var compression = Compression.deflate
         if let om = try root.map("outputs") {
-            try om.checkKeys(["dir"])
+            try om.checkKeys(["dir", "compress"])
             outputDir = try om.string("dir", default: outputDir)
+            if let c = try om.string("compress") {
+                guard let v = Compression(rawValue: c.uppercased()), v == .deflate || v == .zstd else {
+                    throw om.error("compress", "'\(c)' is not deflate (the default, read by every GIS) or zstd (about half the CPU to write and read; QGIS and GDAL read it, ArcGIS 10.x does not)")
+                }
+                compression = v
+            }
         }
         let ruleText = try root.string("parcel_rule", default: "mean")
         guard let rule = ParcelRule(rawValue: ruleText) else { throw root.error("parcel_rule", "'\(ruleText)' is not mean, majority or worst") }
@@ -204,6 +215,7 @@ public struct Project: Sendable {
                               pollutants: pollutants, ph: ph, resolution: resolution, crs: crs, margin: margin,
                               rasterLandUse: rasterLandUse, rule: rule, area: area, outputDir: outputDir,
                               threads: try root.int("threads").flatMap { $0 > 0 ? $0 : nil })
+        project.surfaceCompression = compression
         // A threshold CSV is found beside the project file, like every other path in it.
         if case let .csv(p) = project.standard {
             project.standard = .csv(path: project.resolve(p))
@@ -309,5 +321,6 @@ public struct Project: Sendable {
     area: geodesic                # geodesic (ellipsoid) | planar
     outputs:
       dir: soilmap-output
+      # compress: deflate         # deflate (read by every GIS) | zstd (about half the CPU; QGIS yes, ArcGIS 10.x no)
     """
 }

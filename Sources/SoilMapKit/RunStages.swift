@@ -167,11 +167,14 @@ struct VariableRasters {
     var lognormalExceedance: Bool
     /// Band descriptions start with this name.
     var description: String
+    var compression: Compression
 
     /// The rasters of `run` (its chosen method): prediction, variance for kriging, and for lognormal
     /// kriging of a pollutant with GB 15618 values (and a pH surface) the exceedance probabilities.
-    init(_ v: Project.Variable, run: VariableRun, sampleCount: Int, table: ThresholdTable, hasPH: Bool) {
+    init(_ v: Project.Variable, run: VariableRun, sampleCount: Int, table: ThresholdTable, hasPH: Bool,
+         compression: Compression = .deflate) {
         name = v.name
+        self.compression = compression
         metadata = ["SOILMAP_VERSION": SoilMapVersion.string, "SOILMAP_FIELD": v.field, "SOILMAP_METHOD": run.chosen.label,
                     "SOILMAP_SAMPLES": String(sampleCount), "UNITS": v.name.lowercased() == "ph" ? "pH" : "mg/kg"]
         if let m = run.chosen.variogram { metadata["SOILMAP_VARIOGRAM"] = m.model.description + (m.logScale ? " (log scale)" : "") }
@@ -195,7 +198,8 @@ struct VariableRasters {
 
     /// The raster specification of file `k` on `grid` (the run's: a COG; a tile's: a plain GeoTIFF).
     func spec(_ k: Int, grid: GridSpec, crs: CRS, layout: SurfaceLayout) -> RasterSpec {
-        surfaceRasterSpec(grid: grid, crs: crs, metadata: metadata, quantity: files[k].quantity, description: description, layout: layout)
+        surfaceRasterSpec(grid: grid, crs: crs, metadata: metadata, quantity: files[k].quantity, description: description, layout: layout,
+                          compression: compression)
     }
 }
 
@@ -233,7 +237,7 @@ func interpolateVariables(_ inputs: RunInputs, chosen: [VariableRun], window: Gr
                                      rule: project.samples.belowDetection, warnings: &noted)
         let interp = try makeInterpolator(vs, settings: run.chosen.settings, variogram: run.chosen.variogram?.model)
         let rasters = VariableRasters(v, run: run, sampleCount: vs.samples.count, table: inputs.standardTable,
-                                      hasPH: out.paths[project.ph.name] != nil)
+                                      hasPH: out.paths[project.ph.name] != nil, compression: project.surfaceCompression)
         var written = run
         var paths: [String] = []
         for f in rasters.files {
@@ -249,7 +253,8 @@ func interpolateVariables(_ inputs: RunInputs, chosen: [VariableRun], window: Gr
             out.exceedance.append((v.name, readable(paths[2])))
         } else {
             try interpolateToRasters(interp, grid: inputs.grid, window: window, crs: inputs.working,
-                                     outputs: GridOutputs(prediction: paths[0], variance: paths.count > 1 ? paths[1] : nil, layout: layout),
+                                     outputs: GridOutputs(prediction: paths[0], variance: paths.count > 1 ? paths[1] : nil, layout: layout,
+                                                          compression: project.surfaceCompression),
                                      threads: threads, metadata: rasters.metadata, description: v.name,
                                      predictionRows: { if v.name == project.ph.name { pH += $0 } }, keepStaging: layout == .cog) {
                 progress.update($0)

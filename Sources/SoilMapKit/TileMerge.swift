@@ -69,7 +69,8 @@ public func mergeTiles(planPath: String, options: RunOptions, progress: Progress
         var noted: [String] = []
         let count = try variableSamples(inputs.samples, field: v.field, method: run.chosen.settings.method,
                                         rule: project.samples.belowDetection, warnings: &noted).samples.count
-        let rasters = VariableRasters(v, run: run, sampleCount: count, table: inputs.standardTable, hasPH: surfacePaths[project.ph.name] != nil)
+        let rasters = VariableRasters(v, run: run, sampleCount: count, table: inputs.standardTable, hasPH: surfacePaths[project.ph.name] != nil,
+                                      compression: project.surfaceCompression)
         var written = run
         var writers: [RasterWriter] = []
         for (k, f) in rasters.files.enumerated() {

@@ -25,6 +25,30 @@ struct RunProjectTests {
         "report.html", "run.json", "township_summary.csv", "township_summary.json", "township_summary.xlsx",
     ]
 
+    @Test("outputs.compress: zstd writes ZSTD COGs with the cells of the DEFLATE ones; another value is a project error")
+    func zstdSurfaces() throws {
+        let dir = ScratchFolder()
+        let p = try project(in: dir)
+        _ = try runProject(p, options: RunOptions(outputDir: dir.file("deflate")), progress: Self.quiet)
+        let zdir = ScratchFolder()
+        let z = try project(in: zdir, edit: { $0.replacingOccurrences(of: "outputs: {dir: out}", with: "outputs: {dir: out, compress: zstd}") })
+        #expect(z.surfaceCompression == .zstd)
+        _ = try runProject(z, options: RunOptions(outputDir: dir.file("zstd")), progress: Self.quiet)
+        for name in ["Cd.tif", "Pb.tif", "Pb_variance.tif", "pH.tif"] {
+            let a = try RasterDataset(path: dir.file("deflate/" + name)), b = try RasterDataset(path: dir.file("zstd/" + name))
+            #expect(a.compression == "DEFLATE" && b.compression == "ZSTD" && b.layout == "COG", "\(name): \(a.compression ?? "-") \(b.compression ?? "-")")
+            #expect(try readRaster(dir.file("deflate/" + name)).values.map(\.bitPattern) == readRaster(dir.file("zstd/" + name)).values.map(\.bitPattern))
+        }
+        let bad = ScratchFolder()
+        var message = ""
+        do {
+            _ = try project(in: bad, edit: { $0.replacingOccurrences(of: "outputs: {dir: out}", with: "outputs: {dir: out, compress: lzma}") })
+        } catch {
+            message = "\(error)"
+        }
+        #expect(message.contains("'lzma' is not deflate"), "\(message)")
+    }
+
     @Test("Every output exists and opens; class raster styled; areas add up; JSON equals CSV; hashes recorded; rerun identical")
     func wholeRun() throws {
         let dir = ScratchFolder()
