@@ -66,6 +66,13 @@ public struct GridWindow: Hashable, Sendable, Codable, CustomStringConvertible {
 
 
 extension GridWindow {
+    /// The window widened by `cells` on every side, clipped to `grid` (empty stays empty).
+    public func expanded(by cells: Int, within grid: GridSpec) -> GridWindow {
+        guard !isEmpty else { return self }
+        return GridWindow(firstRow: firstRow - cells, firstColumn: firstColumn - cells, rows: rows + 2 * cells,
+                          columns: columns + 2 * cells).intersection(GridWindow(grid: grid))
+    }
+
     /// The smallest window holding both (either may be empty).
     public func union(_ o: GridWindow) -> GridWindow {
         if isEmpty { return o }
@@ -89,17 +96,5 @@ extension GridSpec {
                      && window.endRow <= rows && window.endColumn <= columns, "subgrid: \(window) outside \(self)")
         return try! GridSpec(minX: minX + Double(window.firstColumn) * cellWidth, maxY: maxY - Double(window.firstRow) * cellHeight,
                              cellWidth: cellWidth, cellHeight: cellHeight, columns: window.columns, rows: window.rows)
-    }
-
-    /// The window of the cells that `extent` touches, widened by `margin` cells on every side
-    /// and clipped to the grid (empty when they do not meet).
-    public func window(covering extent: Extent, margin: Int = 0) -> GridWindow {
-        let c0 = Int(((extent.minX - minX) / cellWidth).rounded(.down)) - margin
-        let c1 = Int(((extent.maxX - minX) / cellWidth).rounded(.up)) + margin
-        let r0 = Int(((maxY - extent.maxY) / cellHeight).rounded(.down)) - margin
-        let r1 = Int(((maxY - extent.minY) / cellHeight).rounded(.up)) + margin
-        let all = GridWindow(grid: self)
-        let w = GridWindow(firstRow: r0, firstColumn: c0, rows: Swift.max(0, r1 - r0), columns: Swift.max(0, c1 - c0))
-        return w.intersection(all)
     }
 }

@@ -129,11 +129,7 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     }
     let luIndex = try settings.landUseField.map { try parcels.requireField($0, option: settings.names.landUseField) }
     let idIndex = try settings.idField.map { try parcels.requireField($0, option: settings.names.parcelIdField) }
-    if let idIndex, let (i, j) = firstRepeatedIdentifier(parcels.items.map { $0.values[idIndex].text }) {
-        // Parcel ids key the outputs (GeoPackage rows, tables): each must be unique.
-        throw InputError(.badValue, path: parcels.path, location: "feature \(parcels.items[i].fid), field '\(parcels.fields[idIndex].name)'",
-                         "parcel id '\(parcels.items[i].values[idIndex].text)' is used again (first by feature \(parcels.items[j].fid)); give every parcel its own id")
-    }
+    if let idIndex { try requireUniqueParcelIDs(parcels, idIndex: idIndex) }
     // Zones.
     var zoneOf: (Int, Geometry) throws -> String
     switch settings.zones {
@@ -165,9 +161,6 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     let np = surfaces.count, hasPH = phPath != nil
     // Split: land use and zone of every parcel, in order (errors name the first bad feature).
     var landUses: [LandUse] = [], zoneNames: [String] = []
-    var zoneOrder: [String] = []
-    var seenZones = Set<String>()
-    var outside = 0
     for (i, item) in parcels.items.enumerated() {
         let lu: LandUse
         if let luIndex {
@@ -183,8 +176,6 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
         _ = try classifier(lu)
         landUses.append(lu)
         let zone = try zoneOf(i, item.geometry)
-        if zone.isEmpty, case .polygons = settings.zones { outside += 1 }
-        if !seenZones.contains(zone) { seenZones.insert(zone); zoneOrder.append(zone) }
         zoneNames.append(zone)
     }
     // Compute: parcels in chunks on `threads` workers, each with its own GDAL datasets, PROJ
@@ -215,12 +206,37 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     var results: [ParcelResult] = []
     results.reserveCapacity(n)
     for c in 0..<chunkCount { results += try slots.get(c).get() }
+    warnings += parcelResultWarnings(results, zones: settings.zones)
+    return ParcelAnalysis(pollutants: surfaces.map(\.name), hasPH: hasPH, exceedanceNames: exceedance.map(\.name),
+                          parcels: results, source: parcels, zoneOrder: zoneOrder(of: results), warnings: warnings,
+                          standardName: settings.standard.name, standardKind: table.kind, rule: settings.rule, areaMode: settings.areaMode)
+}
+
+/// Parcel ids key the outputs (GeoPackage rows, tables): each must be unique.
+///
+/// - Throws: ``InputError`` naming the second feature with an id and the first.
+func requireUniqueParcelIDs(_ parcels: PolygonLayer, idIndex: Int) throws {
+    guard let (i, j) = firstRepeatedIdentifier(parcels.items.map { $0.values[idIndex].text }) else { return }
+    throw InputError(.badValue, path: parcels.path, location: "feature \(parcels.items[i].fid), field '\(parcels.fields[idIndex].name)'",
+                     "parcel id '\(parcels.items[i].values[idIndex].text)' is used again (first by feature \(parcels.items[j].fid)); give every parcel its own id")
+}
+
+/// The warnings of a parcel analysis about its results (a whole run and a merge of tiles).
+func parcelResultWarnings(_ results: [ParcelResult], zones: ZoneSource) -> [String] {
+    var warnings: [String] = []
     let noData = results.filter { $0.soilClass == .nodata }.count
     if noData > 0 { warnings.append("\(noData) parcel(s) have no surface data (outside the rasters or on nodata) and no class") }
-    if outside > 0 { warnings.append("\(outside) parcel(s) lie in no zone polygon; they are listed under an empty zone name") }
-    return ParcelAnalysis(pollutants: surfaces.map(\.name), hasPH: hasPH, exceedanceNames: exceedance.map(\.name),
-                          parcels: results, source: parcels, zoneOrder: zoneOrder, warnings: warnings,
-                          standardName: settings.standard.name, standardKind: table.kind, rule: settings.rule, areaMode: settings.areaMode)
+    if case .polygons = zones {
+        let outside = results.filter { $0.zone.isEmpty }.count
+        if outside > 0 { warnings.append("\(outside) parcel(s) lie in no zone polygon; they are listed under an empty zone name") }
+    }
+    return warnings
+}
+
+/// Zone names in order of first appearance among `results` (the parcels' order).
+func zoneOrder(of results: [ParcelResult]) -> [String] {
+    var seen = Set<String>()
+    return results.map(\.zone).filter { seen.insert($0).inserted }
 }
 
 /// The key with the largest value; ties go to the smaller key (deterministic).

@@ -49,19 +49,18 @@ struct RunInputs {
         // The parcels in the working CRS, transformed once (grid extent here, study-area mask later).
         let geometries = try parcels.geometries(in: working)
         let parcelExtent = working.isEquivalent(to: parcelCRS) ? parcelExtent0 : Extent(enclosing: geometries.flatMap(\.allCoordinates))!
-        var inputs = try RunInputs(project: project, parcels: parcels, parcelCRS: parcelCRS, workingDefinition: definition,
-                                   working: working, geometries: geometries)
-        let samplesPath = inputs.samples.path
-        guard let sampleExtent = Extent(enclosing: inputs.samples.coordinates), sampleExtent.intersects(parcelExtent) else {
-            throw InputError(.badValue, path: samplesPath,
-                             "the samples (extent \(Extent(enclosing: inputs.samples.coordinates).map { "\($0)" } ?? "empty")) and the parcels (\(parcelExtent) in \(working.shortName)) do not overlap; check the samples' CRS (samples.crs; lon/lat swapped?) and the parcels' CRS (\(parcelCRS.shortName), from the file's .prj or GeoPackage)")
-        }
+        // The grid over the parcels, snapped to the resolution.
         let r = project.resolution
         let ext = Extent(minX: ((parcelExtent.minX - project.margin) / r).rounded(.down) * r,
                          minY: ((parcelExtent.minY - project.margin) / r).rounded(.down) * r,
                          maxX: ((parcelExtent.maxX + project.margin) / r).rounded(.up) * r,
                          maxY: ((parcelExtent.maxY + project.margin) / r).rounded(.up) * r)
-        inputs.grid = try GridSpec(extent: ext, cellWidth: r, cellHeight: r)
+        let inputs = try RunInputs(project: project, parcels: parcels, parcelCRS: parcelCRS, workingDefinition: definition,
+                                   working: working, geometries: geometries, grid: try GridSpec(extent: ext, cellWidth: r, cellHeight: r))
+        guard let sampleExtent = Extent(enclosing: inputs.samples.coordinates), sampleExtent.intersects(parcelExtent) else {
+            throw InputError(.badValue, path: inputs.samples.path,
+                             "the samples (extent \(Extent(enclosing: inputs.samples.coordinates).map { "\($0)" } ?? "empty")) and the parcels (\(parcelExtent) in \(working.shortName)) do not overlap; check the samples' CRS (samples.crs; lon/lat swapped?) and the parcels' CRS (\(parcelCRS.shortName), from the file's .prj or GeoPackage)")
+        }
         return inputs
     }
 
@@ -69,10 +68,9 @@ struct RunInputs {
     /// (working CRS units), every sample and township; the working CRS and grid are the plan's.
     static func read(_ project: Project, workingDefinition: String?, grid: GridSpec, parcelsNear extent: Extent) throws -> RunInputs {
         let parcelsPath = project.resolve(project.parcels.path)
-        // The layer's CRS (known before reading) decides how the extent is filtered.
-        let probe = try PolygonLayer.read(path: parcelsPath, layer: project.parcels.layer, encoding: project.parcels.encoding,
-                                          encodingOption: SettingNames.projectFile.parcelsEncoding, within: Extent(minX: 0, minY: 0, maxX: 0, maxY: 0))
-        guard let parcelCRS = probe.crs else {
+        // The layer's CRS (from its definition, before any feature is read) decides how the
+        // extent is filtered.
+        guard let parcelCRS = try VectorDataset(path: parcelsPath).layer(named: project.parcels.layer).crs else {
             throw InputError(.badValue, path: parcelsPath, "the parcels have no CRS; add a .prj or use a GeoPackage")
         }
         let working = try workingDefinition.map { try CRS($0) } ?? parcelCRS
@@ -94,15 +92,14 @@ struct RunInputs {
         }
         let parcels = try PolygonLayer.read(path: parcelsPath, layer: project.parcels.layer, encoding: project.parcels.encoding,
                                             encodingOption: SettingNames.projectFile.parcelsEncoding, within: filter)
-        var inputs = try RunInputs(project: project, parcels: parcels, parcelCRS: parcelCRS, workingDefinition: workingDefinition,
-                                   working: working, geometries: try parcels.geometries(in: working))
-        inputs.grid = grid
-        return inputs
+        return try RunInputs(project: project, parcels: parcels, parcelCRS: parcelCRS, workingDefinition: workingDefinition,
+                             working: working, geometries: try parcels.geometries(in: working), grid: grid)
     }
 
-    /// Samples, townships and the standard, shared by both readers; the grid is set by the caller.
+    /// Samples, townships and the standard, shared by both readers.
     private init(project: Project, parcels: PolygonLayer, parcelCRS: CRS, workingDefinition: String?, working: CRS,
-                 geometries: [Geometry]) throws {
+                 geometries: [Geometry], grid: GridSpec) throws {
+        self.grid = grid
         self.project = project
         self.parcels = parcels
         self.parcelCRS = parcelCRS
@@ -125,7 +122,6 @@ struct RunInputs {
             townships = layer
         }
         standardTable = try project.standard.table()
-        grid = try GridSpec(minX: 0, maxY: 0, cellWidth: 1, cellHeight: 1, columns: 1, rows: 1)
     }
 
     /// The study area's polygons in the working CRS: the townships if given, else the parcels.
@@ -271,23 +267,4 @@ func interpolateVariables(_ inputs: RunInputs, chosen: [VariableRun], window: Gr
 /// The pollutant surfaces that decide classes, in project order.
 func classifiedSurfaces(_ project: Project, _ s: RunSurfaces) -> [(name: String, path: String)] {
     project.pollutants.filter(\.classify).map { (name: $0.name, path: s.paths[$0.name]!) }
-}
-
-/// The warnings of a parcel analysis about its results (computed the same way for a whole run and
-/// for a merge of tiles).
-func parcelResultWarnings(_ results: [ParcelResult], zones: ZoneSource) -> [String] {
-    var warnings: [String] = []
-    let noData = results.filter { $0.soilClass == .nodata }.count
-    if noData > 0 { warnings.append("\(noData) parcel(s) have no surface data (outside the rasters or on nodata) and no class") }
-    if case .polygons = zones {
-        let outside = results.filter { $0.zone.isEmpty }.count
-        if outside > 0 { warnings.append("\(outside) parcel(s) lie in no zone polygon; they are listed under an empty zone name") }
-    }
-    return warnings
-}
-
-/// Zone names in order of first appearance among `results`.
-func zoneOrder(of results: [ParcelResult]) -> [String] {
-    var seen = Set<String>()
-    return results.map(\.zone).filter { seen.insert($0).inserted }
 }

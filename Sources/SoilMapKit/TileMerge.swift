@@ -11,7 +11,8 @@ import Standards
 /// - Rasters: each merged raster is streamed by row blocks: every block is assembled from the
 ///   tiles' core windows (read straight from the tiles' GeoTIFFs at their offsets, so no pixel
 ///   is resampled) and fed to the same writer, with the same specification, as a whole run.
-/// - Parcels: the tiles' stored results (exact Doubles) in the order of the parcel layer; the
+/// - Parcels: the tiles' stored results (exact Doubles) in the order of the parcel layer (whose
+///   ids the plan checked to be unique, and whose hash the merge checks again); the
 ///   township sums are then computed from them as a whole run does, in the same order, so the
 ///   tables are equal to the last bit rather than equal up to the order of additions.
 /// - Memory: the rasters are streamed; the parcel layer (for the GeoPackage) and the parcel
@@ -126,10 +127,6 @@ public func mergeTiles(planPath: String, options: RunOptions, progress: Progress
         results.append(r)
     }
     let settings = try inputs.parcelSettings(threads: threads)
-    if let idField = project.parcels.idField, let (i, j) = firstRepeatedIdentifier(results.map(\.id)) {
-        throw InputError(.badValue, path: inputs.parcels.path, location: "feature \(results[i].fid), field '\(idField)'",
-                         "parcel id '\(results[i].id)' is used again (first by feature \(results[j].fid)); give every parcel its own id")
-    }
     let analysis = ParcelAnalysis(pollutants: counted.map(\.name), hasPH: true, exceedanceNames: exceedance.map(\.name), parcels: results,
                                   source: inputs.parcels, zoneOrder: zoneOrder(of: results),
                                   warnings: parcelResultWarnings(results, zones: settings.zones), standardName: project.standard.name,

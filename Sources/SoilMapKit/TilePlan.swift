@@ -1,6 +1,7 @@
 import Foundation
 import GeoIO
 import GeoTypes
+import Zonal
 
 /// The plan of a tiled run (`soilmap plan`): what is decided once for the whole project, and how
 /// its grid is split into tiles that separate tasks compute (`soilmap tile`) before one merge
@@ -179,12 +180,13 @@ func coreWindows(_ grid: GridSpec, rows: Int, columns: Int) -> [GridWindow] {
 }
 
 /// The cell holding a parcel's representative point (clamped to the grid) and the cells its
-/// coverage can touch (its extent, one cell wider on each side).
+/// coverage can touch (``ExactCoverage/window(of:on:)``, one cell wider on each side in case the
+/// parcel workers' own transformation to the raster CRS moves a vertex by a rounding).
 func parcelPlacement(_ g: Geometry, grid: GridSpec) throws -> (row: Int, column: Int, window: GridWindow) {
     let p = try GeometryOps.pointOnSurface(g)
     let c = min(max(Int(((p.x - grid.minX) / grid.cellWidth).rounded(.down)), 0), grid.columns - 1)
     let r = min(max(Int(((grid.maxY - p.y) / grid.cellHeight).rounded(.down)), 0), grid.rows - 1)
-    let w = g.extent.map { grid.window(covering: $0, margin: 1) } ?? .empty
+    let w = ExactCoverage.window(of: g.polygons, on: grid).expanded(by: 1, within: grid)
     return (r, c, w)
 }
 
@@ -214,6 +216,10 @@ public func makePlan(_ project: Project, folder: String, layout: TileLayout, ove
     let inputs = try RunInputs.read(project)
     let hashes = try inputFiles(project).map { [$0, try SHA256.hex(file: $0)] }
     timings.append(("read inputs", progress.end("\(inputs.parcels.items.count) parcels, \(inputs.samples.coordinates.count) samples")))
+    // Unique parcel ids, checked here once for every tile (a tile sees only its own parcels).
+    if let f = project.parcels.idField {
+        try requireUniqueParcelIDs(inputs.parcels, idIndex: try inputs.parcels.requireField(f, option: SettingNames.projectFile.parcelIdField))
+    }
     let grid = inputs.grid
     let (tr, tc) = layout.split(grid)
     guard tr <= grid.rows, tc <= grid.columns else {

@@ -135,6 +135,10 @@ public func runTile(planPath: String, options: TileOptions, progress: ProgressRe
         throw InputError(.badValue, path: near.path,
                          "tile \(index) holds \(mine.count) parcels over \(window) but the plan says \(tile.parcels) over \(tile.window); the parcels have changed since the plan was made — make the plan again")
     }
+    // The study area as in a whole run: the townships, else the parcels read for this tile
+    // (every parcel meeting its core, not only its own): exact in the core, which is all the
+    // merge takes of the class rasters (without townships, halo cells may miss parcels).
+    let studyArea = try inputs.studyAreaPolygons()
     inputs.parcels.items = mine.map { near.items[$0] }
     inputs.parcelGeometries = mine.map { nearGeometries[$0] }
     timings.append(("read inputs", progress.end("\(mine.count) parcels, \(tile.window.cellCount) cells")))
@@ -142,12 +146,7 @@ public func runTile(planPath: String, options: TileOptions, progress: ProgressRe
     let surfaces = try interpolateVariables(inputs, chosen: plan.variables, window: tile.window, layout: .gtiff, threads: threads,
                                             progress: progress, timings: &timings, warnings: &warnings, path: out)
     progress.begin("Classifying cells")
-    // The study area as in a whole run: the townships, else the parcels read for this tile
-    // (every parcel meeting its core, not only its own): exact in the core, which is all the
-    // merge takes of the class rasters (without townships, halo cells may miss parcels).
-    var areaSource = inputs
-    areaSource.parcelGeometries = nearGeometries
-    let mask = coverageMask(of: try areaSource.studyAreaPolygons(), on: grid, window: tile.window)
+    let mask = coverageMask(of: studyArea, on: grid, window: tile.window)
     let counted = classifiedSurfaces(project, surfaces)
     _ = try runClassify(surfaces: counted, phPath: surfaces.paths[project.ph.name], phValue: nil, standard: project.standard,
                         landUse: project.rasterLandUse, output: try out("class.tif"), controllingOutput: try out("controlling.tif"),
