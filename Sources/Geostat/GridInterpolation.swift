@@ -121,9 +121,9 @@ public enum GridInterpolation {
     ) -> RowBlock<Scalar> {
         let nc = xs.count
         let n = nr * nc
-        var pred = [Scalar](repeating: 0, count: n)
-        var vari = outputs.variance ? [Scalar](repeating: 0, count: n) : nil
-        var exc = outputs.exceedance ? [Scalar](repeating: 0, count: n) : nil
+        var pred: [Scalar] = zeros(n)
+        var vari: [Scalar]? = outputs.variance ? zeros(n) : nil
+        var exc: [Scalar]? = outputs.exceedance ? zeros(n) : nil
         xs.withUnsafeBufferPointer { xb in
             row.withUnsafeMutableBufferPointer { eb in
                 for r in 0..<nr {
@@ -136,6 +136,15 @@ public enum GridInterpolation {
             }
         }
         return RowBlock(firstRow: r0, rowCount: nr, columns: nc, prediction: pred, variance: vari, exceedance: exc)
+    }
+
+    /// `n` zeros, written as zero bytes (+0 in every IEEE-754 type) rather than element by element
+    /// through the unspecialised generic code.
+    static func zeros<Scalar: BinaryFloatingPoint>(_ n: Int) -> [Scalar] {
+        [Scalar](unsafeUninitializedCapacity: n) { b, count in
+            UnsafeMutableRawBufferPointer(b).initializeMemory(as: UInt8.self, repeating: 0)
+            count = n
+        }
     }
 
     /// dst[k0 + c] = Scalar(field of row[c]) (0 prediction, 1 variance, 2 exceedance), with concrete

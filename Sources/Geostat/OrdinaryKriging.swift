@@ -509,6 +509,8 @@ public struct OrdinaryKriging: PointInterpolator {
         var slot = -1
         var keyInCache = false
         let cbuf: ScratchBuffer
+        /// Lags of the current target (scratch for the covariances).
+        let hbuf: ScratchBuffer
         /// Targets in the (possibly anisotropy-transformed) search space.
         var tx: [Double] = []
         var ty: [Double] = []
@@ -518,7 +520,8 @@ public struct OrdinaryKriging: PointInterpolator {
         let k = isGlobal ? 0 : min(neighbourhood.maxPoints ?? samples.count, samples.count)
         return Workspace(neighbours: KDTree.Neighbours(capacity: k), key: [Int32](repeating: -1, count: max(k, 1)),
                          factor: KrigingFactor(capacity: k, local: true), c: [Double](repeating: 0, count: isGlobal ? samples.count : max(k, 4)),
-                         row: RowNeighbours(k: k, radius: neighbourhood.radius, order: searchOrder), cbuf: ScratchBuffer(count: (max(k, 4) + 3) & ~3))
+                         row: RowNeighbours(k: k, radius: neighbourhood.radius, order: searchOrder), cbuf: ScratchBuffer(count: (max(k, 4) + 3) & ~3),
+                         hbuf: ScratchBuffer(count: (max(k, 4) + 3) & ~3))
     }
 
     public func estimate(x: Double, y: Double, workspace: inout Workspace) -> Estimate {
@@ -616,7 +619,7 @@ public struct OrdinaryKriging: PointInterpolator {
                     }
                     ws.keyCount = m
                 }
-                model.covariances(squaredDistances: d2, into: c, count: m)
+                model.covariances(squaredDistances: d2, into: c, count: m, lags: ws.hbuf.p, kernels: kernels)
                 let r: (Double, Double, Double)
                 if let cache {
                     let e = UnsafePointer(cache.entry(ws.slot))

@@ -1,4 +1,5 @@
 import Foundation
+import GeostatKernels
 
 /// One structure of a variogram model, in gstat's parameterisation (`vgm()`).
 ///
@@ -177,69 +178,49 @@ public struct VariogramModel: Hashable, Sendable, Codable, CustomStringConvertib
     }
 }
 
+extension VariogramComponent {
+    /// The structure as a GeostatKernels ``CovarianceTerm`` (same formulas, same bits), or nil for
+    /// a Matérn κ without a closed form (evaluated lane by lane).
+    var kernelTerm: CovarianceTerm? {
+        let shape: CovarianceTerm.Shape
+        switch kind {
+        case .nugget: shape = .nugget
+        case .spherical: shape = .spherical
+        case .exponential: shape = .exponential
+        case .gaussian: shape = .gaussian
+        case .matern(let k) where k == 0.5: shape = .matern05
+        case .matern(let k) where k == 1.5: shape = .matern15
+        case .matern(let k) where k == 2.5: shape = .matern25
+        case .matern: return nil
+        }
+        return CovarianceTerm(shape, partialSill: partialSill, range: range)
+    }
+}
+
 extension VariogramModel {
     /// `out[a] = covariance(√d2[a])` for `a < count`, with the same bits as ``covariance(_:)`` per
     /// element (each component's term is added in the same order).
     ///
-    /// Four elements at a time (SIMD4: the same IEEE-754 operations per lane as the scalar code,
-    /// square root, division and ``Exponential`` included); nugget, spherical, exponential,
-    /// Gaussian and the closed-form Matérn terms in vector form, other Matérn κ lane by lane. Both buffers must hold `count` rounded up to a multiple of 4 elements (the
-    /// padding of `d2` is read, that of `out` overwritten).
+    /// Four elements at a time, one component at a time (GeostatKernels' ``addCovarianceTerm(_:lags:to:chunks:)``:
+    /// the same IEEE-754 operations per lane as the scalar code, square root, division and
+    /// ``Exponential`` included), compiled for AVX2 when `kernels` says so (the same bits); Matérn
+    /// κ without a closed form lane by lane. `h` is scratch for the lags. All three buffers must
+    /// hold `count` rounded up to a multiple of 4 elements (the padding of `d2` is read, that of
+    /// `out` overwritten).
     @inline(__always)
-    func covariances(squaredDistances d2: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count n: Int) {
-        typealias V = SIMD4<Double>
-        let src = UnsafeRawPointer(d2), dst = UnsafeMutableRawPointer(out)
-        let zero = V(repeating: 0)
-        var q = 0
-        while q < n {
-            let h = src.loadUnaligned(fromByteOffset: q * 8, as: V.self).squareRoot()
-            var acc = zero
-            for comp in components {
+    func covariances(squaredDistances d2: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count n: Int,
+                     lags h: UnsafeMutablePointer<Double>, kernels: KernelSet = .portable) {
+        let chunks = (n + 3) >> 2
+        let avx = kernels == .avx2
+        out.update(repeating: 0, count: chunks * 4)
+        if avx { squareRootsAVX2(d2, into: h, chunks: chunks) } else { squareRoots(d2, into: h, chunks: chunks, sqrt4: portableSquareRoot4) }
+        for comp in components {
+            if let term = comp.kernelTerm {
+                if avx { addCovarianceTermAVX2(term, lags: h, to: out, chunks: chunks) } else { addCovarianceTerm(term, lags: h, to: out, chunks: chunks) }
+            } else {
                 let c = comp.partialSill
-                let cv = V(repeating: c)
-                switch comp.kind {
-                case .nugget:
-                    // c − (h ≤ 0 ? 0 : c), NaN taking the second branch, as gamma(_:).
-                    acc += cv - cv.replacing(with: 0, where: h .<= 0)
-                case .spherical:
-                    let r = h / comp.range
-                    var g = cv * (1.5 * r - 0.5 * r * r * r)
-                    g.replace(with: c, where: h .>= comp.range)
-                    g.replace(with: 0, where: h .<= 0)
-                    acc += cv - g
-                case .exponential:
-                    var g = cv * (1 - Exponential.exp(-h / comp.range))
-                    g.replace(with: 0, where: h .<= 0)
-                    acc += cv - g
-                case .gaussian:
-                    let r = h / comp.range
-                    var g = cv * (1 - Exponential.exp(-r * r))
-                    g.replace(with: 0, where: h .<= 0)
-                    acc += cv - g
-                case .matern(let kappa) where kappa == 0.5 || kappa == 1.5 || kappa == 2.5:
-                    // VariogramComponent.maternCorrelationComplement's closed forms, lane by lane.
-                    let r: V = h / comp.range
-                    let e: V = Exponential.exp(-r)
-                    let one = V(repeating: 1)
-                    var complement: V
-                    if kappa == 0.5 {
-                        complement = one - e
-                    } else if kappa == 1.5 {
-                        complement = one - (one + r) * e
-                    } else {
-                        let quadratic: V = one + r + r * r / 3
-                        complement = one - quadratic * e
-                    }
-                    complement.replace(with: 1, where: r .> 600)
-                    var g = cv * complement
-                    g.replace(with: 0, where: h .<= 0)
-                    acc += cv - g
-                default:
-                    for l in 0..<4 { acc[l] += c - comp.gamma(h[l]) }
-                }
+                for a in 0..<chunks * 4 { out[a] += c - comp.gamma(h[a]) }
             }
-            dst.storeBytes(of: acc, toByteOffset: q * 8, as: V.self)
-            q += 4
         }
     }
 }

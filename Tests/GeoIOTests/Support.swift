@@ -7,11 +7,12 @@ enum Fixture {
     static var root: String { Bundle.module.resourcePath! + "/Fixtures" }
     static func path(_ rel: String) -> String { root + "/" + rel }
 
-    /// A fresh empty folder under the system temporary directory.
+    /// A fresh empty folder under the system temporary directory, removed when the test process exits.
     static func scratch(_ name: String = #function) -> String {
         let safe = name.filter { $0.isLetter || $0.isNumber }
         let dir = NSTemporaryDirectory() + "soilmap-tests-\(safe)-\(UUID().uuidString.prefix(8))"
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        ScratchFolders.shared.add(dir)
         return dir
     }
 
@@ -36,5 +37,24 @@ func readSimpleCSV(_ path: String) -> [[String: String]] {
     return lines.map { line in
         let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
         return Dictionary(uniqueKeysWithValues: zip(header, cells))
+    }
+}
+
+/// The scratch folders of this test process, removed at its exit.
+final class ScratchFolders: @unchecked Sendable {
+    static let shared: ScratchFolders = {
+        atexit { ScratchFolders.shared.removeAll() }
+        return ScratchFolders()
+    }()
+    private let lock = NSLock()
+    private var paths: [String] = []
+
+    func add(_ path: String) { lock.withLock { paths.append(path) } }
+
+    func removeAll() {
+        lock.withLock {
+            for p in paths { try? FileManager.default.removeItem(atPath: p) }
+            paths.removeAll()
+        }
     }
 }

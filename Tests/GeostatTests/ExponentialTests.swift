@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Geostat
+import GeostatKernels
 
 /// ``Exponential``: within 1 ulp of e^x, four lanes with the scalar bits.
 @Suite("Exponential (variogram e^x)")

@@ -80,6 +80,11 @@ struct VariogramModelTests {
             VariogramModel([.init(.spherical, partialSill: 2, range: 50)]),
             VariogramModel([.init(.nugget, partialSill: 0.1), .init(.exponential, partialSill: 1, range: 30)]),
             VariogramModel([.init(.gaussian, partialSill: 1, range: 40), .init(.matern(kappa: 1.2), partialSill: 0.5, range: 20)]),
+            // Closed-form Matérn after a nugget, and a general κ between two vector terms (order of the sums).
+            VariogramModel([.init(.nugget, partialSill: 0.2), .init(.matern(kappa: 0.5), partialSill: 1, range: 25),
+                            .init(.matern(kappa: 1.5), partialSill: 0.3, range: 9), .init(.matern(kappa: 2.5), partialSill: 0.7, range: 0.05)]),
+            VariogramModel([.init(.exponential, partialSill: 0.4, range: 15), .init(.matern(kappa: 0.8), partialSill: 0.5, range: 20),
+                            .init(.nugget, partialSill: 0.1)]),
         ]
         var rng = SplitMix64(seed: 7)
         for model in models {
@@ -88,11 +93,14 @@ struct VariogramModelTests {
                 var d2 = (0..<((n + 3) & ~3)).map { _ in pow(rng.nextUniform() * 120, 2) }
                 if n > 1 { d2[1] = 0 }
                 if n > 2 { d2[2] = 50 * 50 }
-                var out = [Double](repeating: .nan, count: d2.count)
-                model.covariances(squaredDistances: d2, into: &out, count: n)
-                for a in 0..<n {
-                    let want = model.covariance(d2[a].squareRoot())
-                    #expect(out[a].bitPattern == want.bitPattern, "\(model) n \(n) element \(a): \(out[a]) vs \(want)")
+                for kernels in KernelSet.allCases where kernels.isSupported {
+                    var out = [Double](repeating: .nan, count: d2.count)
+                    var lags = out
+                    model.covariances(squaredDistances: d2, into: &out, count: n, lags: &lags, kernels: kernels)
+                    for a in 0..<n {
+                        let want = model.covariance(d2[a].squareRoot())
+                        #expect(out[a].bitPattern == want.bitPattern, "\(model) n \(n) element \(a) \(kernels): \(out[a]) vs \(want)")
+                    }
                 }
             }
         }
