@@ -40,6 +40,9 @@ public enum GridInterpolation {
     ///   - window: the cells to compute (default: the whole grid). Cell centres are taken from
     ///     `grid`, so a window's values equal the whole grid's in those cells bit for bit (a tiled
     ///     run); blocks then count rows from the window's first row.
+    ///   - mask: the cells of the window to compute (row-major, window size); the others are not
+    ///     computed and come out NaN. Computed cells get the same bits as without a mask (each row's
+    ///     runs of masked-in cells go to the interpolator as rows of their own). Nil computes all.
     /// - Throws: ``GeostatError/emptyGrid(columns:rows:)``, ``GeostatError/invalidParameter(name:value:expected:)``,
     ///   and whatever `sink` throws (then the workers stop after their current block and the
     ///   error is rethrown once they have finished).
@@ -47,9 +50,10 @@ public enum GridInterpolation {
     public static func run<I: PointInterpolator, Scalar: BinaryFloatingPoint & Sendable>(
         _ interpolator: I, grid: GridSpec, as scalarType: Scalar.Type,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, blockRows: Int = 32, blocksInFlight: Int? = nil,
-        window: GridWindow? = nil, sink: (RowBlock<Scalar>) throws -> Void
+        window: GridWindow? = nil, mask: [Bool]? = nil, sink: (RowBlock<Scalar>) throws -> Void
     ) throws {
         let window = window ?? GridWindow(grid: grid)
+        precondition(mask == nil || mask!.count == window.cellCount, "GridInterpolation: the mask must have one entry per cell of the window")
         guard window.columns > 0, window.rows > 0 else { throw GeostatError.emptyGrid(columns: window.columns, rows: window.rows) }
         precondition(window.firstRow >= 0 && window.firstColumn >= 0 && window.endRow <= grid.rows && window.endColumn <= grid.columns,
                      "GridInterpolation: \(window) outside the grid")
@@ -69,7 +73,8 @@ public enum GridInterpolation {
                 while let b = pipe.claim() {
                     var block = computeBlock(interpolator, grid: grid, xs: xs, firstRow: window.firstRow + starts[b],
                                              rowCount: starts[b + 1] - starts[b],
-                                             outputs: outs, workspace: &ws, row: &row, as: Scalar.self)
+                                             outputs: outs, workspace: &ws, row: &row, as: Scalar.self,
+                                             mask: mask.map { ($0, (starts[b]) * window.columns) })
                     block.firstRow -= window.firstRow
                     pipe.put(b, block)
                 }
@@ -117,7 +122,7 @@ public enum GridInterpolation {
 
     static func computeBlock<I: PointInterpolator, Scalar: BinaryFloatingPoint>(
         _ interp: I, grid: GridSpec, xs: [Double], firstRow r0: Int, rowCount nr: Int, outputs: InterpolatorOutputs,
-        workspace ws: inout I.Workspace, row: inout [Estimate], as: Scalar.Type
+        workspace ws: inout I.Workspace, row: inout [Estimate], as: Scalar.Type, mask: ([Bool], Int)? = nil
     ) -> RowBlock<Scalar> {
         let nc = xs.count
         let n = nr * nc
@@ -127,7 +132,24 @@ public enum GridInterpolation {
         xs.withUnsafeBufferPointer { xb in
             row.withUnsafeMutableBufferPointer { eb in
                 for r in 0..<nr {
-                    interp.estimateRow(xs: xb, y: grid.centerY(row: r0 + r), into: eb, workspace: &ws)
+                    let y = grid.centerY(row: r0 + r)
+                    if let (m, first) = mask {
+                        // Runs of masked-in cells, each as a row of its own; the rest missing.
+                        m.withUnsafeBufferPointer { mb in
+                            let keep = mb.baseAddress! + first + r * nc
+                            var c = 0
+                            while c < nc {
+                                guard keep[c] else { eb[c] = .missing; c += 1; continue }
+                                var e = c + 1
+                                while e < nc && keep[e] { e += 1 }
+                                interp.estimateRow(xs: UnsafeBufferPointer(rebasing: xb[c..<e]), y: y,
+                                                   into: UnsafeMutableBufferPointer(rebasing: eb[c..<e]), workspace: &ws)
+                                c = e
+                            }
+                        }
+                    } else {
+                        interp.estimateRow(xs: xb, y: y, into: eb, workspace: &ws)
+                    }
                     let k0 = r * nc
                     store(&pred, k0, eb, 0)
                     if vari != nil { store(&vari!, k0, eb, 1) }

@@ -224,13 +224,12 @@ public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: Gr
     let ew = try outputs.exceedance.map { try RasterWriter(path: $0, spec: spec("exceedance probability")) }
     func clean(_ a: [Float], firstRow: Int) -> [Float] {
         var out = a
-        for i in out.indices {
-            if !out[i].isFinite { out[i] = nodata; continue }
-            if let mask, !mask[firstRow * local.columns + i] { out[i] = nodata }
-        }
+        for i in out.indices where !out[i].isFinite { out[i] = nodata }
         return out
     }
-    try GridInterpolation.run(interpolator, grid: grid, as: Float.self, threads: threads, blockRows: 64, window: window) { (b: RowBlock<Float>) in
+    // Cells outside the mask are not computed (NaN, then nodata).
+    try GridInterpolation.run(interpolator, grid: grid, as: Float.self, threads: threads, blockRows: 64, window: window,
+                              mask: mask) { (b: RowBlock<Float>) in
         let prediction = clean(b.prediction, firstRow: b.firstRow)
         try pw.write(rows: prediction)
         predictionRows(prediction)

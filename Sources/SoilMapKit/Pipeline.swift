@@ -86,14 +86,19 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     // 2. Methods (leave-one-out), then pH first (exceedance of pH-dependent thresholds needs it)
     //    and the pollutants.
     let chosen = try chooseMethods(inputs, threads: threads, progress: progress, timings: &timings, warnings: &warnings)
-    let surfaces = try interpolateVariables(inputs, chosen: chosen, window: nil, layout: .cog, threads: threads, progress: progress,
+    progress.begin("Study area")
+    let studyArea = coverageMask(of: try inputs.studyAreaPolygons(), on: grid)
+    let surfaceMask = try inputs.surfaceMask(window: GridWindow(grid: grid), studyArea: studyArea)
+    timings.append(("study area", progress.end(surfaceMask.map { m in
+        "surfaces on \(m.lazy.filter { $0 }.count) of \(m.count) cells" } ?? "surfaces on the whole grid")))
+    let surfaces = try interpolateVariables(inputs, chosen: chosen, window: nil, mask: surfaceMask, layout: .cog, threads: threads,
+                                            progress: progress,
                                             timings: &timings, warnings: &warnings, path: out)
     let runs = surfaces.runs, surfacePaths = surfaces.paths
 
     // 3. Cell classes, within the study area: the townships if given, else the parcels (the grid
     //    rectangle and its margin around them are nodata in the class raster).
     progress.begin("Classifying cells")
-    let studyArea = coverageMask(of: try inputs.studyAreaPolygons(), on: grid)
     let counted = classifiedSurfaces(project, surfaces)
     let classReport = try runClassify(surfaces: counted, phPath: surfacePaths[project.ph.name], phValue: nil,
                                       standard: project.standard, landUse: project.rasterLandUse,
@@ -131,12 +136,7 @@ func finishRun(_ inputs: RunInputs, runs: [VariableRun], surfacePaths: [String: 
     var monitoring: MonitoringResult? = nil
     if let m = project.monitoring {
         progress.begin("Monitoring around enterprises")
-        var ms = MonitorSettings(rings: m.rings)
-        ms.idField = m.idField
-        ms.nameField = m.nameField
-        ms.standard = project.standard
-        ms.landUse = m.landUse
-        ms.phColumn = project.ph.field
+        let ms = m.settings(project)
         let monitored = project.pollutants.filter { inputs.standardTable.canonical(Pollutant($0.name)) != nil }
         let r = try monitorEnterprises(path: m.path, layer: m.layer, samples: inputs.reader, pollutants: monitored.map { ($0.name, $0.field) },
                                        surfaces: monitored.map { (name: $0.name, path: surfacePaths[$0.name]!) },

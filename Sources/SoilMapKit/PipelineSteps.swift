@@ -109,7 +109,8 @@ private struct LognormalWithLogPrediction: PointInterpolator {
 /// values, so the bits do not depend on the split.
 func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec, window: GridWindow, rasters: VariableRasters,
                                         paths: [String], crs: CRS, layout: SurfaceLayout, pH: [Float], pollutant: Pollutant,
-                                        table: ThresholdTable, landUse: LandUse, threads: Int, progress: ProgressReporter) throws {
+                                        table: ThresholdTable, landUse: LandUse, mask: [Bool]? = nil, threads: Int,
+                                        progress: ProgressReporter) throws {
     let nodata = surfaceNodata
     let local = grid.subgrid(window)
     precondition(pH.count == local.cellCount, "the pH values must cover the window")
@@ -122,7 +123,8 @@ func interpolateLognormalWithExceedance(_ lok: LognormalKriging, grid: GridSpec,
     let wrapper = LognormalWithLogPrediction(base: lok)
     let limits = LogThresholds(table: table, pollutant: pollutant, landUse: landUse)
     let columns = local.columns
-    try GridInterpolation.run(wrapper, grid: grid, as: Float.self, threads: threads, blockRows: 64, window: window) { (b: RowBlock<Float>) in
+    try GridInterpolation.run(wrapper, grid: grid, as: Float.self, threads: threads, blockRows: 64, window: window,
+                              mask: mask) { (b: RowBlock<Float>) in
         let n = b.prediction.count
         var pred = b.prediction, vari = b.variance!
         var ps = [Float](repeating: nodata, count: n), pi = [Float](repeating: nodata, count: n)

@@ -71,6 +71,8 @@ public struct Project: Sendable {
     /// GIS) or ZSTD (about half the CPU to write and read; GDAL ≥ 2.3 and QGIS read it, ArcGIS 10.x
     /// does not).
     public var surfaceCompression: Compression = .deflate
+    /// The cells the surfaces hold (`outputs.surfaces`): the study area (default) or the whole grid.
+    public var surfaceExtent: SurfaceExtent = .studyArea
     public var threads: Int?
     /// Monitoring around key supervised enterprises (optional).
     public var monitoring: Monitoring?
@@ -85,6 +87,26 @@ public struct Project: Sendable {
         public var rings: [Double]
         /// Land use of the soil around the enterprises (GB 15618 thresholds).
         public var landUse: LandUse = .other
+
+        /// The monitoring settings of a run of `project`.
+        func settings(_ project: Project) -> MonitorSettings {
+            var ms = MonitorSettings(rings: rings)
+            ms.idField = idField
+            ms.nameField = nameField
+            ms.standard = project.standard
+            ms.landUse = landUse
+            ms.phColumn = project.ph.field
+            return ms
+        }
+    }
+
+    /// Which cells the surface rasters of a run hold (`outputs.surfaces`).
+    public enum SurfaceExtent: String, Sendable {
+        /// The study area (the townships, else the parcels), every parcel's cells and the
+        /// monitoring rings' reach; nodata elsewhere, and those cells are not interpolated.
+        case studyArea = "study_area"
+        /// Every cell of the grid rectangle.
+        case grid
     }
 
     /// Resolves a path from the project file relative to its folder.
@@ -195,8 +217,15 @@ public struct Project: Sendable {
         }
         var outputDir = "soilmap-output"
         var compression = Compression.deflate
+        var surfaceExtent = SurfaceExtent.studyArea
         if let om = try root.map("outputs") {
-            try om.checkKeys(["dir", "compress"])
+            try om.checkKeys(["dir", "compress", "surfaces"])
+            if let e = try om.string("surfaces") {
+                guard let v = SurfaceExtent(rawValue: e.lowercased()) else {
+                    throw om.error("surfaces", "'\(e)' is not study_area (the default: the townships, the parcels and the monitoring rings; nodata elsewhere) or grid (the whole grid rectangle)")
+                }
+                surfaceExtent = v
+            }
             outputDir = try om.string("dir", default: outputDir)
             if let c = try om.string("compress") {
                 guard let v = Compression(rawValue: c.uppercased()), v == .deflate || v == .zstd else {
@@ -216,6 +245,7 @@ public struct Project: Sendable {
                               rasterLandUse: rasterLandUse, rule: rule, area: area, outputDir: outputDir,
                               threads: try root.int("threads").flatMap { $0 > 0 ? $0 : nil })
         project.surfaceCompression = compression
+        project.surfaceExtent = surfaceExtent
         // A threshold CSV is found beside the project file, like every other path in it.
         if case let .csv(p) = project.standard {
             project.standard = .csv(path: project.resolve(p))
@@ -322,5 +352,6 @@ public struct Project: Sendable {
     outputs:
       dir: soilmap-output
       # compress: deflate         # deflate (read by every GIS) | zstd (about half the CPU; QGIS yes, ArcGIS 10.x no)
+      # surfaces: study_area      # study_area (townships, parcels, monitoring rings; nodata elsewhere) | grid (the whole rectangle)
     """
 }

@@ -130,6 +130,38 @@ struct RunInputs {
         return parcelGeometries.flatMap(\.polygons)
     }
 
+    /// The cells of `window` that a run's surfaces hold (row-major, window size), or nil for all
+    /// (`outputs.surfaces: grid`): the study area (`studyArea`, the cells of
+    /// ``studyAreaPolygons()`` in the window), each parcel's bounding box one cell wider, and the
+    /// reach of the monitoring rings (the outer ring's buffer, two cells wider), so that classes,
+    /// parcels and rings read the same values as from whole-grid surfaces. Cells are decided on
+    /// the whole grid, so a tile's mask is the whole run's in its cells, given the parcels that
+    /// meet the tile.
+    func surfaceMask(window: GridWindow, studyArea: [Bool]) throws -> [Bool]? {
+        guard project.surfaceExtent == .studyArea else { return nil }
+        var mask = studyArea
+        for g in parcelGeometries {
+            guard let e = Extent(enclosing: g.allCoordinates) else { continue }
+            let c0 = Int(((e.minX - grid.minX) / grid.cellWidth).rounded(.down)) - 1
+            let c1 = Int(((e.maxX - grid.minX) / grid.cellWidth).rounded(.down)) + 1
+            let r0 = Int(((grid.maxY - e.maxY) / grid.cellHeight).rounded(.down)) - 1
+            let r1 = Int(((grid.maxY - e.minY) / grid.cellHeight).rounded(.down)) + 1
+            let rows = max(r0, window.firstRow)..<max(min(r1 + 1, window.endRow), window.firstRow)
+            let columns = max(c0, window.firstColumn)..<max(min(c1 + 1, window.endColumn), window.firstColumn)
+            for r in rows {
+                let base = (r - window.firstRow) * window.columns - window.firstColumn
+                for c in columns { mask[base + c] = true }
+            }
+        }
+        if let m = project.monitoring {
+            let enterprises = try EnterpriseLayer.read(path: project.resolve(m.path), layer: m.layer, settings: m.settings(project))
+            let reach = try enterprises.reach(distance: m.rings.max()! + 2 * max(grid.cellWidth, grid.cellHeight), in: working)
+            let ringCells = coverageMask(of: reach.flatMap(\.polygons), on: grid, window: window)
+            for k in mask.indices where ringCells[k] { mask[k] = true }
+        }
+        return mask
+    }
+
     /// Settings of the parcel analysis from the project.
     func parcelSettings(threads: Int) throws -> ParcelSettings {
         var settings = ParcelSettings()
@@ -212,7 +244,7 @@ struct RunSurfaces {
 ///
 /// Every cell is a pure function of its coordinates (taken from the whole grid), so a window's
 /// cells equal the whole grid's bit for bit whatever the window, block size or thread count.
-func interpolateVariables(_ inputs: RunInputs, chosen: [VariableRun], window: GridWindow?, layout: SurfaceLayout,
+func interpolateVariables(_ inputs: RunInputs, chosen: [VariableRun], window: GridWindow?, mask: [Bool]?, layout: SurfaceLayout,
                           threads: Int, progress: ProgressReporter, timings: inout [(String, Double)],
                           warnings: inout [String], path: (String) throws -> String) throws -> RunSurfaces {
     let project = inputs.project
@@ -244,14 +276,14 @@ func interpolateVariables(_ inputs: RunInputs, chosen: [VariableRun], window: Gr
             try interpolateLognormalWithExceedance(interp as! LognormalKriging, grid: inputs.grid, window: window, rasters: rasters,
                                                    paths: paths, crs: inputs.working, layout: layout,
                                                    pH: pH, pollutant: Pollutant(v.name),
-                                                   table: inputs.standardTable, landUse: project.rasterLandUse,
+                                                   table: inputs.standardTable, landUse: project.rasterLandUse, mask: mask,
                                                    threads: threads, progress: progress)
             out.exceedance.append((v.name, readable(paths[2])))
         } else {
             try interpolateToRasters(interp, grid: inputs.grid, window: window, crs: inputs.working,
                                      outputs: GridOutputs(prediction: paths[0], variance: paths.count > 1 ? paths[1] : nil, layout: layout,
                                                           compression: project.surfaceCompression),
-                                     threads: threads, metadata: rasters.metadata, description: v.name,
+                                     mask: mask, threads: threads, metadata: rasters.metadata, description: v.name,
                                      predictionRows: { if v.name == project.ph.name { pH += $0 } }, keepStaging: layout == .cog) {
                 progress.update($0)
             }

@@ -138,19 +138,22 @@ public func runTile(planPath: String, options: TileOptions, progress: ProgressRe
     // The study area as in a whole run: the townships, else the parcels read for this tile
     // (every parcel meeting its core, not only its own): exact in the core, which is all the
     // merge takes of the class rasters (without townships, halo cells may miss parcels).
-    let studyArea = try inputs.studyAreaPolygons()
+    let studyArea = coverageMask(of: try inputs.studyAreaPolygons(), on: grid, window: tile.window)
+    // The surfaces' cells as in a whole run: exact in the core (every parcel meeting it is read)
+    // and covering this tile's own parcels.
+    let surfaceMask = try inputs.surfaceMask(window: tile.window, studyArea: studyArea)
     inputs.parcels.items = mine.map { near.items[$0] }
     inputs.parcelGeometries = mine.map { nearGeometries[$0] }
     timings.append(("read inputs", progress.end("\(mine.count) parcels, \(tile.window.cellCount) cells")))
 
-    let surfaces = try interpolateVariables(inputs, chosen: plan.variables, window: tile.window, layout: .gtiff, threads: threads,
+    let surfaces = try interpolateVariables(inputs, chosen: plan.variables, window: tile.window, mask: surfaceMask, layout: .gtiff,
+                                            threads: threads,
                                             progress: progress, timings: &timings, warnings: &warnings, path: out)
     progress.begin("Classifying cells")
-    let mask = coverageMask(of: studyArea, on: grid, window: tile.window)
     let counted = classifiedSurfaces(project, surfaces)
     _ = try runClassify(surfaces: counted, phPath: surfaces.paths[project.ph.name], phValue: nil, standard: project.standard,
                         landUse: project.rasterLandUse, output: try out("class.tif"), controllingOutput: try out("controlling.tif"),
-                        overwrite: true, threads: threads, mask: mask, layout: .gtiff)
+                        overwrite: true, threads: threads, mask: studyArea, layout: .gtiff)
     timings.append(("classify cells", progress.end()))
 
     progress.begin("Parcels: coverage, statistics, classes, areas")

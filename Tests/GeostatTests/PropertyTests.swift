@@ -212,6 +212,54 @@ struct PropertyTests {
         #expect(differingOwnOrigin > 0, "the test grid's own-origin centres equal the whole grid's: it would not catch a wrong window")
     }
 
+    /// A mask (the study area of a run) leaves its cells out, NaN, and gives the others the bits of
+    /// the unmasked grid: runs of masked-in cells of every length, at row ends and alone, in a
+    /// window, with IDW (local and global) and local OK / lognormal kriging.
+    @Test func maskedCellsKeepTheirBits() throws {
+        let s = randomSamples(count: 250, seed: 37)
+        let pos = try SampleSet(x: s.x, y: s.y, values: s.values.map { abs($0) + 0.5 })
+        // Inside the samples' extent, so every cell has an estimate.
+        let grid = try GridSpec(minX: 502_013.7, maxY: 4_006_712.9, cellWidth: 37.3, cellHeight: 37.3, columns: 61, rows: 47)
+        let window = GridWindow(firstRow: 5, firstColumn: 3, rows: 40, columns: 55)
+        var rng = SplitMix64(seed: 5)
+        // Random runs: mostly long ones (a study area), some single cells and whole rows.
+        var mask = [Bool](repeating: false, count: window.cellCount)
+        var keep = true, k = 0
+        while k < mask.count {
+            let run = rng.next() % 5 == 0 ? 1 : Int(rng.next() % 40) + 1
+            for j in k..<min(k + run, mask.count) { mask[j] = keep }
+            k += run
+            keep.toggle()
+        }
+        let cases: [(String, any PointInterpolator)] = [
+            ("IDW local", try InverseDistanceWeighting(samples: s, power: 2, neighbourhood: try .nearest(12, radius: 1500, minPoints: 3))),
+            ("IDW global", try InverseDistanceWeighting(samples: s, power: 2)),
+            ("OK local", try OrdinaryKriging(samples: s, model: Self.model, neighbourhood: try .nearest(16))),
+            ("LOK local", try LognormalKriging(samples: pos, logModel: Self.model, neighbourhood: try .nearest(10), threshold: 1.2)),
+        ]
+        for (label, interp) in cases {
+            var all: [RowBlock<Double>] = [], masked: [RowBlock<Double>] = []
+            try GridInterpolation.run(interp, grid: grid, as: Double.self, threads: 2, blockRows: 7, window: window) { all.append($0) }
+            try GridInterpolation.run(interp, grid: grid, as: Double.self, threads: 3, blockRows: 4, window: window, mask: mask) {
+                masked.append($0)
+            }
+            func flat(_ b: [RowBlock<Double>], _ f: (RowBlock<Double>) -> [Double]?) -> [Double] { b.flatMap { f($0) ?? [] } }
+            var wrong = 0, computedNaN = 0
+            for (a, m) in [(flat(all, \.prediction), flat(masked, \.prediction)), (flat(all, \.variance), flat(masked, \.variance)),
+                           (flat(all, \.exceedance), flat(masked, \.exceedance))] where !a.isEmpty {
+                #expect(a.count == mask.count && m.count == mask.count)
+                for j in mask.indices {
+                    if mask[j] {
+                        if a[j].bitPattern != m[j].bitPattern { wrong += 1 }
+                        if a[j].isNaN { computedNaN += 1 }
+                    } else if !m[j].isNaN { wrong += 1 }
+                }
+            }
+            #expect(wrong == 0, "\(label): \(wrong) cells differ from the unmasked run or are not NaN outside the mask")
+            #expect(computedNaN == 0, "\(label): the test grid has cells without an estimate")
+        }
+    }
+
     /// The float kernel's far-field blocks are fixed by the samples, not by the grid: a window of
     /// a grid (a tile) gets the bits of the same cells in the whole grid; and the result stays
     /// within float rounding of the exact double kernel.

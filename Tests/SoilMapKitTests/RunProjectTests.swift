@@ -3,6 +3,7 @@ import GeoIO
 import GeoTypes
 import Logging
 import Testing
+import Zonal
 @testable import SoilMapKit
 
 /// End-to-end runs of a reduced sample project (issue 5).
@@ -47,6 +48,78 @@ struct RunProjectTests {
             message = "\(error)"
         }
         #expect(message.contains("'lzma' is not deflate"), "\(message)")
+    }
+
+    @Test("""
+        outputs.surfaces: the default study_area leaves the surfaces nodata outside the townships, the parcels and the \
+        monitoring rings, with the cells of the whole-grid surfaces inside; classes, parcels, tables and rings are \
+        byte-identical to those of surfaces: grid; another value is a project error
+        """)
+    func studyAreaSurfaces() throws {
+        let dir = ScratchFolder()
+        // An enterprise near the north-west corner of the parcels' extent (the grid's), outside the
+        // townships: its rings reach cells of the grid beyond the study area.
+        let parcels = try PolygonLayer.read(path: fixture("project/gaoping_small.gpkg"), layer: "parcels")
+        let e = Extent(enclosing: parcels.items.flatMap { $0.geometry.allCoordinates })!
+        let corner = Coordinate(x: e.minX + 100, y: e.maxY - 100)
+        let w = try VectorWriter(path: dir.file("ent.gpkg"), format: .geoPackage)
+        let l = try w.createLayer(name: "enterprises", geometryType: .point, crs: parcels.crs, fields: [FieldDefinition("eid", .string)])
+        try l.append(geometry: .point(corner), values: [.string("E1")])
+        try w.close()
+        let monitoring = "monitoring: {path: ent.gpkg, id_field: eid, rings: [0, 200, 500]}\n"
+        let a = try project(in: dir, edit: { $0 + monitoring })
+        #expect(a.surfaceExtent == .studyArea)
+        _ = try runProject(a, options: RunOptions(outputDir: dir.file("area")), progress: Self.quiet)
+        let gdir = ScratchFolder()
+        try FileManager.default.copyItem(atPath: dir.file("ent.gpkg"), toPath: gdir.file("ent.gpkg"))
+        let g = try project(in: gdir, edit: { $0.replacingOccurrences(of: "outputs: {dir: out}", with: "outputs: {dir: out, surfaces: grid}") + monitoring })
+        #expect(g.surfaceExtent == .grid)
+        _ = try runProject(g, options: RunOptions(outputDir: dir.file("grid")), progress: Self.quiet)
+        for name in ["class.tif", "controlling.tif", "parcels.gpkg", "township_summary.csv", "township_summary.json",
+                     "township_summary.xlsx", "monitoring.csv", "rings.gpkg"] {
+            let x = try Data(contentsOf: URL(fileURLWithPath: dir.file("area/" + name)))
+            let y = try Data(contentsOf: URL(fileURLWithPath: dir.file("grid/" + name)))
+            #expect(x == y, "\(name) differs between the study-area and the whole-grid surfaces")
+        }
+        let classes = try readRaster(dir.file("area/class.tif"))
+        var outsideTownships = 0
+        for name in ["Cd.tif", "Pb.tif", "Pb_variance.tif", "Cu.tif", "pH.tif"] {
+            let part = try readRaster(dir.file("area/" + name)), whole = try readRaster(dir.file("grid/" + name))
+            let nodata = part.nodata!
+            #expect(whole.values.allSatisfy { $0 != nodata }, "\(name): the whole-grid surface has nodata cells")
+            var differ = 0, missing = 0, left = 0
+            for k in part.values.indices {
+                if part.values[k] == nodata {
+                    left += 1
+                    if classes.values[k] != classes.nodata { missing += 1 }
+                } else {
+                    if part.values[k].bitPattern != whole.values[k].bitPattern { differ += 1 }
+                    if classes.values[k] == classes.nodata { outsideTownships += 1 }
+                }
+            }
+            #expect(differ == 0, "\(name): \(differ) cells differ from the whole-grid surface")
+            #expect(missing == 0, "\(name): \(missing) classified cells are nodata")
+            #expect(left > 0, "\(name): no cell left out (the test grid has no cells outside the study area)")
+        }
+        #expect(outsideTownships > 0, "no cell outside the townships was kept (the rings' and parcels' reach)")
+        // Every cell a ring touches has its value, and some of them are outside the townships.
+        let cd = try readRaster(dir.file("area/Cd.tif"))
+        var ringCells = 0, ringCellsOutside = 0, ringCellsMissing = 0
+        for f in try VectorDataset(path: dir.file("area/rings.gpkg")).layer(named: "rings").readFeatures() {
+            for polygon in f.geometry!.polygons {
+                ExactCoverage.coverage(of: polygon, on: cd.grid).forEachCoveredCell { r, c, fraction in
+                    guard fraction > 0, r >= 0, c >= 0, r < cd.grid.rows, c < cd.grid.columns else { return }
+                    let k = r * cd.grid.columns + c
+                    ringCells += 1
+                    if classes.values[k] == classes.nodata { ringCellsOutside += 1 }
+                    if cd.values[k] == cd.nodata { ringCellsMissing += 1 }
+                }
+            }
+        }
+        #expect(ringCellsOutside > 0 && ringCellsMissing == 0, "\(ringCells) ring cells, \(ringCellsOutside) outside the townships, \(ringCellsMissing) nodata")
+        let bad = ScratchFolder()
+        #expect { _ = try project(in: bad, edit: { $0.replacingOccurrences(of: "outputs: {dir: out}", with: "outputs: {dir: out, surfaces: county}") }) }
+            throws: { "\($0)".contains("'county' is not study_area") }
     }
 
     @Test("Every output exists and opens; class raster styled; areas add up; JSON equals CSV; hashes recorded; rerun identical")
