@@ -209,11 +209,23 @@ interp_pair() {
 }
 
 # ---------------------------------------------------------------- 1. nearest-16 IDW
+# gdal_grid writes a tiled, uncompressed GeoTIFF without overviews; row 1 writes the same (-of GTiff
+# --compress none), so the ratio compares the interpolation (issue 13's goal: 100x). Row 1c is
+# SoilMap's default output (a DEFLATE COG with overviews) for information.
 if selected idwnn; then
-  interp_pair 1 "IDW nearest 16, r 6000 m, p 2, ${NX}×${NY}" 20 "$NCELLS" gdal_invdistnn gdal_grid \
+  IDWNN_ARGS=("$WORK/interp/samples.csv" "${SM_INPUT[@]}" --method idw --power 2 --max-points 16 --radius 6000 "${GRID[@]}")
+  interp_pair 1 "IDW nearest 16, r 6000 m, p 2, ${NX}×${NY}, GeoTIFF as gdal_grid's" 100 "$NCELLS" gdal_invdistnn gdal_grid \
     "$REF/gdal_invdistnn.tif" "$OUT/idw_nearest16.tif" -- \
-    "$WORK/interp/samples.csv" "${SM_INPUT[@]}" --method idw --power 2 --max-points 16 --radius 6000 \
-    "${GRID[@]}" -o "$OUT/idw_nearest16.tif"
+    "${IDWNN_ARGS[@]}" -of GTiff --compress none -o "$OUT/idw_nearest16.tif"
+  if [ -n "$HAVE_GDAL" ] && sm_has interpolate; then
+    f="$OUT/idw_nearest16_cog.tif"
+    if CLEAN="$f" best soilmap_1c "$OUT" -- "$SOILMAP" interpolate "${IDWNN_ARGS[@]}" -o "$f"; then
+      row 1c "same, SoilMap's default output (DEFLATE COG with overviews)" "" "$NCELLS" "$B_WALL" "$B_RSS" "$B_RUNS" gdal_grid \
+        "$R_WALL" "$R_INNER" "$R_RSS" "$R_RUNS" "$([ -n "$R_WALL" ] || echo "reference failed")output format (information)"
+    else
+      row 1c "same, SoilMap's default output (DEFLATE COG with overviews)" "" "$NCELLS" "" "" "" gdal_grid "$R_WALL" "$R_INNER" "$R_RSS" "$R_RUNS" "skipped: soilmap failed (see $OUT/soilmap_1c.log)"
+    fi
+  fi
 fi
 
 # ---------------------------------------------------------------- 2. global IDW
@@ -258,16 +270,16 @@ if selected ok; then
   title="OK ln(value), 16 nearest, with variance, ${KNX}×${KNY}"
   say "[3] $title"
   if [ -z "$HAVE_R" ]; then
-    row 3 "$title" 50 "$KCELLS" "" "" "" "R gstat" "" "" "" "" "skipped: R with gstat, sp, terra missing"
+    row 3 "$title" 100 "$KCELLS" "" "" "" "R gstat" "" "" "" "" "skipped: R with gstat, sp, terra missing"
   else
     reference gstat_krige || true
     rw=$R_WALL; ri=$R_INNER; rr=$R_RSS; rn=$R_RUNS
     if [ -z "$rw" ] || [ ! -f "$REF/gstat_variogram_fit.csv" ]; then
-      row 3 "$title" 50 "$KCELLS" "" "" "" "R gstat" "" "" "" "" "skipped: gstat run failed (needed for the variogram model)"
+      row 3 "$title" 100 "$KCELLS" "" "" "" "R gstat" "" "" "" "" "skipped: gstat run failed (needed for the variogram model)"
     elif ! sm_has interpolate; then
-      row 3 "$title" 50 "$KCELLS" "" "" "" "R gstat" "$rw" "$ri" "$rr" "$rn" "$SM_INTERP_REASON"
+      row 3 "$title" 100 "$KCELLS" "" "" "" "R gstat" "$rw" "$ri" "$rr" "$rn" "$SM_INTERP_REASON"
     elif ! read -r NUG PSILL RANGE MODEL < <("$PY" "$BENCH/report.py" model "$REF/gstat_variogram_fit.csv"); then
-      row 3 "$title" 50 "$KCELLS" "" "" "" "R gstat" "$rw" "$ri" "$rr" "$rn" "skipped: could not read gstat's model ($REF/gstat_variogram_fit.csv)"
+      row 3 "$title" 100 "$KCELLS" "" "" "" "R gstat" "$rw" "$ri" "$rr" "$rn" "skipped: could not read gstat's model ($REF/gstat_variogram_fit.csv)"
     else
       # The same model as gstat's fit, on the same ln(value) data shifted by +LNSHIFT, because
       # soilmap refuses negative concentrations. OK is translation-equivariant (weights sum to 1):
@@ -280,7 +292,7 @@ if selected ok; then
       # overviews; rows 3 and 3b write the same kind of file (-of GTiff: DEFLATE, tiled, no
       # overviews), row 3c SoilMap's default (two COGs with overviews) for information.
       if CLEAN="$OUT/ok_pred.tif $OUT/ok_var.tif" best soilmap_3 "$OUT" -- "$SOILMAP" interpolate "${OKARGS[@]}" -of GTiff -o "$OUT/ok_pred.tif" --variance "$OUT/ok_var.tif"; then
-        row 3 "$title, GeoTIFFs as gstat's" 50 "$KCELLS" "$B_WALL" "$B_RSS" "$B_RUNS" "R gstat" "$rw" "$ri" "$rr" "$rn" ""
+        row 3 "$title, GeoTIFFs as gstat's" 100 "$KCELLS" "$B_WALL" "$B_RSS" "$B_RUNS" "R gstat" "$rw" "$ri" "$rr" "$rn" ""
         compare_grid 3 "prediction (ln) vs gstat var1.pred" "$OUT/ok_pred.tif" "$REF/gstat_krige_logpred.tif" "$LNSHIFT"
         compare_grid 3 "variance (ln²) vs gstat var1.var" "$OUT/ok_var.tif" "$REF/gstat_krige_logvar.tif"
         # the same at equal thread count (gstat is single-threaded)
@@ -291,7 +303,7 @@ if selected ok; then
           row 3c "same, SoilMap's default output (two DEFLATE COGs with overviews)" "" "$KCELLS" "$B_WALL" "$B_RSS" "$B_RUNS" "R gstat" "$rw" "$ri" "$rr" "$rn" "output format (information)"
         fi
       else
-        row 3 "$title" 50 "$KCELLS" "" "" "" "R gstat" "$rw" "$ri" "$rr" "$rn" "skipped: soilmap failed (see $OUT/soilmap_3.log)"
+        row 3 "$title" 100 "$KCELLS" "" "" "" "R gstat" "$rw" "$ri" "$rr" "$rn" "skipped: soilmap failed (see $OUT/soilmap_3.log)"
       fi
     fi
   fi
@@ -350,6 +362,19 @@ for k, v in t.items(): print("%s\t%.3f" % (k, v))' "$E2E/run.json" > "$RUN/stage
         CW=$(echo "$out" | awk '/chain_wall_s/ {print $2}'); CR=$(echo "$out" | awk '/chain_wall_s/ {print $4}')
         RATIO=$(awk -v a="$CW" -v b="$SW" 'BEGIN { printf "%.1f", a / b }')
         row 5 "$title" "" "" "$SW" "$SR" "$SN" "chain: gdal_grid ×9 + exactextract (lower bound)" "$CW" "" "$CR" "1" "ratio ${RATIO}× (no goal; chain lacks classification)"
+        # 5b: the surfaces over the whole grid rectangle, as gdal_grid computes them (SoilMap's
+        # default computes the study area only); a copy of the project beside it, removed after.
+        P5B=$ROOT/SampleData/.bench-surfaces-grid.yaml
+        sed 's/^outputs:$/outputs:\n  surfaces: grid/' "$ROOT/SampleData/project.yaml" > "$P5B"
+        rm -rf "$E2E-grid"
+        if grep -q "surfaces: grid" "$P5B" && best soilmap_5b "$OUT" -- "$SOILMAP" run "$P5B" -o "$E2E-grid" --quiet; then
+          RATIO=$(awk -v a="$CW" -v b="$B_WALL" 'BEGIN { printf "%.1f", a / b }')
+          row 5b "same, outputs: {surfaces: grid} (every cell of the rectangle, as the chain)" "" "" "$B_WALL" "$B_RSS" "$B_RUNS" \
+            "chain: gdal_grid ×9 + exactextract (lower bound)" "$CW" "" "$CR" "1" "ratio ${RATIO}× (information)"
+        else
+          row 5b "same, outputs: {surfaces: grid}" "" "" "" "" "" "reference chain" "" "" "" "" "skipped: soilmap run failed (see $OUT/soilmap_5b.log)"
+        fi
+        rm -f "$P5B"
       else
         row 5 "$title" "" "" "$SW" "$SR" "$SN" "reference chain" "" "" "" "" "chain failed: $(tail -1 "$RUN/chain.err" 2>/dev/null)"
       fi
