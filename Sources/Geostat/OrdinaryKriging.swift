@@ -703,15 +703,40 @@ public struct LognormalKriging: PointInterpolator {
         return backTransform(yhat, v, m)
     }
 
+    /// ``estimate(x:y:workspace:)`` at every (xs[j], y), with the back-transform's e^x four cells
+    /// at a time (``Exponential``'s vector form: the same bits).
     public func estimateRow(xs: UnsafeBufferPointer<Double>, y: Double, into out: UnsafeMutableBufferPointer<Estimate>,
                             workspace ws: inout OrdinaryKriging.Workspace) {
-        kriging.krigeRow(xs: xs, y: y, workspace: &ws) { j, p, v, m in out[j] = backTransform(p, v, m) }
+        // First the kriging, with the exponent Ŷ + σ²/2 − m in `prediction` (as backTransform forms it).
+        kriging.krigeRow(xs: xs, y: y, workspace: &ws) { j, p, v, m in
+            out[j] = Estimate(prediction: p + v / 2 - m, variance: v, logPrediction: p)
+        }
+        @inline(__always) func finish(_ j: Int, _ z: Double) {
+            let e = out[j]
+            out[j] = e.logPrediction.isFinite ? backTransform(e.logPrediction, e.variance, exponential: z) : .missing
+        }
+        let n = xs.count
+        var j = 0
+        while j + 4 <= n {
+            let z = Exponential.exp(SIMD4(out[j].prediction, out[j + 1].prediction, out[j + 2].prediction, out[j + 3].prediction))
+            for l in 0..<4 { finish(j + l, z[l]) }
+            j += 4
+        }
+        while j < n {
+            finish(j, Exponential.exp(out[j].prediction))
+            j += 1
+        }
     }
 
     @inline(__always)
     func backTransform(_ yhat: Double, _ v: Double, _ m: Double) -> Estimate {
         guard yhat.isFinite else { return .missing }
-        let z = Exponential.exp(yhat + v / 2 - m)
+        return backTransform(yhat, v, exponential: Exponential.exp(yhat + v / 2 - m))
+    }
+
+    /// The estimate given z = exp(Ŷ + σ²/2 − m) (Ŷ finite).
+    @inline(__always)
+    func backTransform(_ yhat: Double, _ v: Double, exponential z: Double) -> Estimate {
         var p = Double.nan
         if let t = threshold {
             let s = v.squareRoot()

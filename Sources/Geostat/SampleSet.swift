@@ -57,9 +57,21 @@ public struct SampleSet: Sendable, Hashable {
         return s
     }
 
-    /// Every sample but the `i`-th, in order (leave-one-out).
+    /// Every sample but the `i`-th, in order (leave-one-out): ``subset(_:)`` of all other indices,
+    /// copied as two slices (a cross-validation makes one per sample).
     public func leavingOut(_ i: Int) -> SampleSet {
-        subset(Array(0..<i) + Array((i + 1)..<count))
+        precondition(i >= 0 && i < count, "leavingOut: index \(i) outside 0..<\(count)")
+        func without<T>(_ a: [T]) -> [T] {
+            var r: [T] = []
+            r.reserveCapacity(a.count - 1)
+            r += a[..<i]
+            r += a[(i + 1)...]
+            return r
+        }
+        var s = self
+        s.x = without(x); s.y = without(y); s.values = without(values)
+        s.ids = ids.map(without)
+        return s
     }
 
     /// Mean and (population) variance of the values.
