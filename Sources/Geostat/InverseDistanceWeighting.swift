@@ -85,6 +85,11 @@ public struct InverseDistanceWeighting: PointInterpolator {
     let single: SingleData?
     let tree: KDTree?
     let isGlobal: Bool
+    /// Rows' neighbour sets shared with other interpolators of the same samples and neighbourhood
+    /// (local neighbourhoods; the same bits with or without).
+    public var neighbourCache: NeighbourSetCache?
+    /// The fingerprint of this local search in a ``NeighbourSetCache``.
+    let searchKey: UInt64
 
     /// - Throws: ``GeostatError/noSamples``, ``GeostatError/tooFewSamples(required:available:)``
     ///   when there are fewer samples than `minPoints`, ``GeostatError/invalidParameter(name:value:expected:)``
@@ -120,6 +125,9 @@ public struct InverseDistanceWeighting: PointInterpolator {
         } else {
             self.tree = KDTree(x: points.x, y: points.y)
         }
+        searchKey = isGlobal ? 0 : NeighbourSetCache.searchKey(px: points.x, py: points.y,
+                                                               k: min(neighbourhood.maxPoints ?? samples.count, samples.count),
+                                                               radius: neighbourhood.radius, gstatTies: false)
     }
 
     public var outputs: InterpolatorOutputs { InterpolatorOutputs(variance: false, exceedance: false) }
@@ -256,7 +264,8 @@ public struct InverseDistanceWeighting: PointInterpolator {
             for j in 0..<count { out[j] = Estimate(prediction: globalEstimate(ws.tx[j], ws.ty[j])) }
             return
         }
-        ws.row.reset()
+        let recording = NeighbourSetCache.begin(neighbourCache, search: searchKey, xs: xs, y: y, row: &ws.row)
+        defer { if let (key, runs) = recording { neighbourCache!.store(runs, key) } }
         let tree = self.tree!
         points.x.withUnsafeBufferPointer { PX in
         points.y.withUnsafeBufferPointer { PY in

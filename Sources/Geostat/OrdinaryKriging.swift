@@ -434,6 +434,11 @@ public struct OrdinaryKriging: PointInterpolator {
     /// The compilation of the per-cell SIMD solve that runs (``KernelSet/detected`` by default; the
     /// same bits either way).
     public let kernels: KernelSet
+    /// Rows' neighbour sets shared with other interpolators of the same samples and neighbourhood
+    /// (local neighbourhoods; the same bits with or without).
+    public var neighbourCache: NeighbourSetCache?
+    /// The fingerprint of this local search in a ``NeighbourSetCache``.
+    let searchKey: UInt64
 
     /// - Throws: ``GeostatError/noSamples``, ``GeostatError/tooFewSamples(required:available:)``,
     ///   model validation errors, ``GeostatError/singularKrigingMatrix(neighbours:)`` (global only).
@@ -477,10 +482,13 @@ public struct OrdinaryKriging: PointInterpolator {
             }
             guard ok else { throw .singularKrigingMatrix(neighbours: merged.count) }
             globalFactor = f
+            searchKey = 0
         } else {
             tree = given.flatMap { $0.count == merged.count ? $0 : nil } ?? KDTree(x: pts.x, y: pts.y)
             searchOrder = model.anisotropy == nil ? GstatNeighbourOrder(x: merged.x, y: merged.y) : nil
             globalFactor = nil
+            searchKey = NeighbourSetCache.searchKey(px: pts.x, py: pts.y, k: min(neighbourhood.maxPoints ?? merged.count, merged.count),
+                                                    radius: neighbourhood.radius, gstatTies: searchOrder != nil)
         }
     }
 
@@ -578,7 +586,8 @@ public struct OrdinaryKriging: PointInterpolator {
             ws.tx = [Double](repeating: 0, count: count); ws.ty = ws.tx
         }
         for j in 0..<count { (ws.tx[j], ws.ty[j]) = points.map(xs[j], y) }
-        ws.row.reset()
+        let recording = NeighbourSetCache.begin(neighbourCache, search: searchKey, xs: xs, y: y, row: &ws.row)
+        defer { if let (key, runs) = recording { neighbourCache!.store(runs, key) } }
         let tree = self.tree!
         let minPoints = neighbourhood.minPoints
         if count > 1 && ws.cache == nil { ws.cache = FactorCache(k: ws.factor.stride) }
@@ -656,7 +665,12 @@ public struct OrdinaryKriging: PointInterpolator {
 /// - References: Journel (1980) Math. Geol. 12:285–303; Cressie (1993) §3.2.2, eq. (3.2.40);
 ///   Webster & Oliver (2007) *Geostatistics for Environmental Scientists* §8.9.
 public struct LognormalKriging: PointInterpolator {
-    public let kriging: OrdinaryKriging
+    public private(set) var kriging: OrdinaryKriging
+    /// ``OrdinaryKriging/neighbourCache`` of the log-value kriging.
+    public var neighbourCache: NeighbourSetCache? {
+        get { kriging.neighbourCache }
+        set { kriging.neighbourCache = newValue }
+    }
     /// Threshold t for the exceedance probability (same units as the values), or nil.
     public let threshold: Double?
     public let originalSamples: SampleSet

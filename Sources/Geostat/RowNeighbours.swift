@@ -1,3 +1,5 @@
+import Foundation
+
 /// Exact k-nearest-neighbour sets for a sequence of nearby targets (a row of grid cells),
 /// sharing the tree search between adjacent targets.
 ///
@@ -89,6 +91,12 @@ struct RowNeighbours {
     var lastDk = Double.nan
     /// Neighbour count of the last ``next(_:tree:px:py:qx:qy:)``.
     var m = 0
+    /// The row's sets as another pass recorded them (``NeighbourSetCache``), replayed instead of searched.
+    var replay: NeighbourSetCache.Runs?
+    /// Where this row's sets are recorded as they are searched, if anywhere.
+    var recording: NeighbourSetCache.Runs?
+    /// The replayed run of the current target.
+    var run = -1
     /// After ``next(_:tree:px:py:qx:qy:)``: the neighbours' sample indices, ascending, and their squared
     /// distances (readable up to `m` rounded up to a multiple of 4).
     var outIdx: UnsafePointer<Int32> { UnsafePointer(st.outIdx) }
@@ -119,18 +127,47 @@ struct RowNeighbours {
         m = list.count
     }
 
-    /// Starts a new sequence of targets (forgets the current segment).
-    mutating func reset() {
+    /// Starts a new sequence of targets (forgets the current segment); with `replaying`, the
+    /// targets' sets are those recorded (for the same targets and search), with `recording` they
+    /// are recorded there.
+    mutating func reset(replaying: NeighbourSetCache.Runs? = nil, recording: NeighbourSetCache.Runs? = nil) {
         segEnd = 0
         selValid = false
         lastDk = .nan
+        replay = replaying
+        self.recording = recording
+        run = -1
     }
 
-    /// Computes the neighbours of target `j` (targets must be visited j = 0, 1, 2, … after ``reset()``).
-    /// Returns the neighbour count `m`; `outIdx[0..<m]` ascending, `outD2` in step.
+    /// Computes the neighbours of target `j` (targets must be visited j = 0, 1, 2, … after ``reset(replaying:recording:)``).
+    /// Returns the neighbour count `m`; `outIdx[0..<m]` ascending, `outD2` in step (each
+    /// (pxᵢ − qx)² + (pyᵢ − qy)², as the search computes it, so a replayed set has the same bits).
     /// `px`, `py`: the tree's points by sample index.
     @discardableResult
     mutating func next(_ j: Int, tree: KDTree, px: UnsafePointer<Double>, py: UnsafePointer<Double>,
+                       qx: UnsafeBufferPointer<Double>, qy: UnsafeBufferPointer<Double>) -> Int {
+        if let r = replay {
+            if run + 1 < r.starts.count && Int(r.starts[run + 1]) == j {
+                run += 1
+                m = Int(r.counts[run])
+                let o = Int(r.offsets[run])
+                for a in 0..<m { st.outIdx[a] = r.indices[o + a] }
+            }
+            let qxj = qx[j], qyj = qy[j]
+            for a in 0..<m {
+                let i = Int(st.outIdx[a])
+                let dx = px[i] - qxj, dy = py[i] - qyj
+                st.outD2[a] = dx * dx + dy * dy
+            }
+            return m
+        }
+        let found = search(j, tree: tree, px: px, py: py, qx: qx, qy: qy)
+        if let r = recording { r.append(target: j, indices: st.outIdx, count: found) }
+        return found
+    }
+
+    /// The search behind ``next(_:tree:px:py:qx:qy:)``.
+    private mutating func search(_ j: Int, tree: KDTree, px: UnsafePointer<Double>, py: UnsafePointer<Double>,
                        qx: UnsafeBufferPointer<Double>, qy: UnsafeBufferPointer<Double>) -> Int {
         let count = qx.count
         let st = self.st
@@ -357,6 +394,73 @@ struct RowNeighbours {
         selValid = true
         m = nSel
         return nSel
+    }
+}
+
+/// The neighbour sets of rows of targets, recorded by one interpolator's pass over a grid and
+/// replayed by the next ones with the same search, so that a run's variables (same samples, same
+/// neighbourhood) search the k-d tree once per row instead of once per variable.
+///
+/// A row is keyed by its targets (y, first and last x, count) and by the search (``searchKey(px:py:k:radius:gstatTies:)``:
+/// the points, k, radius and tie rule); a set is a pure function of its target and the search,
+/// so a replayed row gets the bits of a searched one. Thread safe; a row is recorded by one
+/// worker and read only after it is stored.
+public final class NeighbourSetCache: @unchecked Sendable {
+    struct Key: Hashable {
+        var search: UInt64, y: UInt64, first: UInt64, last: UInt64, count: Int
+    }
+
+    /// The sets of one row as runs of targets with the same set.
+    final class Runs {
+        var starts: [Int32] = [], counts: [Int32] = [], offsets: [Int32] = [], indices: [Int32] = []
+
+        /// Records target `j`'s set (`count` ascending indices), starting a run if it differs from the last.
+        func append(target j: Int, indices idx: UnsafePointer<Int32>, count m: Int) {
+            if let last = counts.last, Int(last) == m {
+                let o = Int(offsets[offsets.count - 1])
+                var same = true
+                for a in 0..<m where indices[o + a] != idx[a] { same = false; break }
+                if same { return }
+            }
+            starts.append(Int32(j)); counts.append(Int32(m)); offsets.append(Int32(indices.count))
+            indices.append(contentsOf: UnsafeBufferPointer(start: idx, count: m))
+        }
+    }
+
+    private let lock = NSLock()
+    private var rows: [Key: Runs] = [:]
+
+    public init() {}
+
+    func runs(_ key: Key) -> Runs? { lock.withLock { rows[key] } }
+    func store(_ runs: Runs, _ key: Key) { lock.withLock { rows[key] = runs } }
+
+    /// The number of rows held.
+    public var count: Int { lock.withLock { rows.count } }
+
+    /// A fingerprint of a search: the points' coordinates (bit patterns, in order), k, the radius
+    /// and whether gstat's tie rule applies.
+    static func searchKey(px: [Double], py: [Double], k: Int, radius: Double, gstatTies: Bool) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        @inline(__always) func mix(_ v: UInt64) { h = (h ^ v) &* 0x0000_0100_0000_01b3; h ^= h >> 29 }
+        mix(UInt64(px.count)); mix(UInt64(k)); mix(radius.bitPattern); mix(gstatTies ? 1 : 0)
+        for i in px.indices { mix(px[i].bitPattern); mix(py[i].bitPattern) }
+        return h
+    }
+
+    /// Prepares `row` for the targets (xs, y): replaying their recorded sets, or recording them
+    /// (then ``finish(_:)`` stores them). Without a cache, or for a single target, a plain reset.
+    static func begin(_ cache: NeighbourSetCache?, search: UInt64, xs: UnsafeBufferPointer<Double>, y: Double,
+                      row: inout RowNeighbours) -> (Key, Runs)? {
+        guard let cache, xs.count > 1 else { row.reset(); return nil }
+        let key = Key(search: search, y: y.bitPattern, first: xs[0].bitPattern, last: xs[xs.count - 1].bitPattern, count: xs.count)
+        if let r = cache.runs(key) {
+            row.reset(replaying: r)
+            return nil
+        }
+        let r = Runs()
+        row.reset(recording: r)
+        return (key, r)
     }
 }
 

@@ -135,20 +135,29 @@ public func fitVariogram(_ v: VariableSamples, settings: InterpolationSettings) 
 }
 
 /// The interpolator for a variable; `variogram` is required for kriging.
+///
+/// - Parameter neighbourCache: shared with the other variables of a run: those with the same
+///   samples and neighbourhood search each row's neighbours once (the same bits).
 public func makeInterpolator(_ v: VariableSamples, settings: InterpolationSettings, variogram: VariogramModel?,
-                             threshold: Double? = nil) throws -> any PointInterpolator {
+                             threshold: Double? = nil, neighbourCache: NeighbourSetCache? = nil) throws -> any PointInterpolator {
     let nb = try settings.neighbourhood()
     switch settings.method {
     case .idw:
-        return try InverseDistanceWeighting(samples: v.samples, power: settings.power, smoothing: settings.smoothing,
-                                            neighbourhood: nb, anisotropy: settings.anisotropy,
-                                            precision: settings.singlePrecision ? .single : .double)
+        var idw = try InverseDistanceWeighting(samples: v.samples, power: settings.power, smoothing: settings.smoothing,
+                                               neighbourhood: nb, anisotropy: settings.anisotropy,
+                                               precision: settings.singlePrecision ? .single : .double)
+        idw.neighbourCache = neighbourCache
+        return idw
     case .ok:
         guard let variogram else { preconditionFailure("kriging needs a variogram model") }
-        return try OrdinaryKriging(samples: v.samples, model: variogram, neighbourhood: nb)
+        var ok = try OrdinaryKriging(samples: v.samples, model: variogram, neighbourhood: nb)
+        ok.neighbourCache = neighbourCache
+        return ok
     case .lok:
         guard let variogram else { preconditionFailure("kriging needs a variogram model") }
-        return try LognormalKriging(samples: v.samples, logModel: variogram, neighbourhood: nb, threshold: threshold)
+        var lok = try LognormalKriging(samples: v.samples, logModel: variogram, neighbourhood: nb, threshold: threshold)
+        lok.neighbourCache = neighbourCache
+        return lok
     }
 }
 

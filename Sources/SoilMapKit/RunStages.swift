@@ -258,12 +258,15 @@ func interpolateVariables(_ inputs: RunInputs, chosen: [VariableRun], window: Gr
     // uncompressed staging copies, which hold the same pixels, overviews and statistics: parcels
     // on the sample county 5 s → 2 s. The output folder removes them when the run ends.
     func readable(_ path: String) -> String { layout == .cog ? RasterWriter.stagingPath(for: path) : path }
+    // Variables with the same samples and neighbourhood search each row's neighbours once.
+    let neighbourCache = NeighbourSetCache()
     for (v, run) in zip([project.ph] + project.pollutants, chosen) {
         progress.begin("Interpolating \(v.name)", total: window.rows, unit: "rows/s")
         var noted: [String] = []
         let vs = try variableSamples(inputs.samples, field: v.field, method: run.chosen.settings.method,
                                      rule: project.samples.belowDetection, warnings: &noted)
-        let interp = try makeInterpolator(vs, settings: run.chosen.settings, variogram: run.chosen.variogram?.model)
+        let interp = try makeInterpolator(vs, settings: run.chosen.settings, variogram: run.chosen.variogram?.model,
+                                          neighbourCache: neighbourCache)
         let rasters = VariableRasters(v, run: run, sampleCount: vs.samples.count, table: inputs.standardTable,
                                       hasPH: out.paths[project.ph.name] != nil, compression: project.surfaceCompression)
         var written = run

@@ -260,6 +260,55 @@ struct PropertyTests {
         }
     }
 
+    /// Interpolators sharing a ``NeighbourSetCache`` (a run's variables) replay the rows the first
+    /// one searched, with the bits of their own search: OK, LOK and IDW with several variograms and
+    /// powers, masked rows (runs of cells) and windows; an interpolator of other samples or
+    /// another neighbourhood keeps its own sets.
+    @Test func sharedNeighbourSetsKeepTheBits() throws {
+        let s = randomSamples(count: 300, seed: 41)
+        let pos = try SampleSet(x: s.x, y: s.y, values: s.values.map { abs($0) + 0.5 })
+        let other = try SampleSet(x: s.x.map { $0 + 7.3 }, y: s.y, values: s.values)
+        let grid = try GridSpec(minX: 502_013.7, maxY: 4_006_712.9, cellWidth: 37.3, cellHeight: 37.3, columns: 71, rows: 43)
+        let window = GridWindow(firstRow: 3, firstColumn: 2, rows: 38, columns: 66)
+        var mask = [Bool](repeating: true, count: window.cellCount)
+        for k in mask.indices where (k / 7) % 5 == 0 || k % 97 < 9 { mask[k] = false }
+        let nb16 = try Neighbourhood.nearest(16)
+        let exp = VariogramModel([.init(.nugget, partialSill: 0.1), .init(.exponential, partialSill: 1, range: 900)])
+        let interpolators: [(String, any PointInterpolator)] = [
+            ("OK sph", try OrdinaryKriging(samples: s, model: Self.model, neighbourhood: nb16)),
+            ("LOK exp", try LognormalKriging(samples: pos, logModel: exp, neighbourhood: nb16, threshold: 1.5)),
+            ("OK exp", try OrdinaryKriging(samples: s, model: exp, neighbourhood: nb16)),
+            ("IDW p2", try InverseDistanceWeighting(samples: s, power: 2, neighbourhood: nb16)),
+            ("IDW p3", try InverseDistanceWeighting(samples: s, power: 3, neighbourhood: nb16)),
+            ("OK other samples", try OrdinaryKriging(samples: other, model: Self.model, neighbourhood: nb16)),
+            ("OK 12 nearest", try OrdinaryKriging(samples: s, model: Self.model, neighbourhood: try .nearest(12))),
+        ]
+        func bits(_ interp: any PointInterpolator, _ m: [Bool]?) throws -> [UInt64] {
+            var out: [UInt64] = []
+            try GridInterpolation.run(interp, grid: grid, as: Double.self, threads: 2, blockRows: 5, window: window, mask: m) {
+                (b: RowBlock<Double>) in
+                out += b.prediction.map(\.bitPattern) + (b.variance ?? []).map(\.bitPattern) + (b.exceedance ?? []).map(\.bitPattern)
+            }
+            return out
+        }
+        for m in [nil, mask] {
+            let cache = NeighbourSetCache()
+            for (label, plain) in interpolators {
+                let expected = try bits(plain, m)
+                var shared = plain
+                switch shared {
+                case var i as OrdinaryKriging: i.neighbourCache = cache; shared = i
+                case var i as LognormalKriging: i.neighbourCache = cache; shared = i
+                case var i as InverseDistanceWeighting: i.neighbourCache = cache; shared = i
+                default: Issue.record("\(label): no neighbour cache")
+                }
+                #expect(try bits(shared, m) == expected, "\(label)\(m == nil ? "" : " masked"): shared neighbour sets change the bits")
+            }
+            // Rows: OK/LOK (gstat's ties), IDW (index ties), other samples, 12 nearest: four searches.
+            #expect(cache.count > 3 * window.rows, "\(cache.count) rows recorded")
+        }
+    }
+
     /// The float kernel's far-field blocks are fixed by the samples, not by the grid: a window of
     /// a grid (a tile) gets the bits of the same cells in the whole grid; and the result stays
     /// within float rounding of the exact double kernel.
