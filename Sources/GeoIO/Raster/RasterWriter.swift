@@ -280,19 +280,29 @@ struct PixelStatistics {
     var sum = 0.0, sumOfSquares = 0.0
 
     mutating func add<T>(_ values: UnsafeBufferPointer<T>, asFloat32: Bool, nodata: Double?) {
-        func take(_ d: Double) {
-            guard !d.isNaN, d != nodata else { return }
-            count += 1
-            if d < min { min = d }
-            if d > max { max = d }
-            sum += d
-            sumOfSquares += d * d
-        }
         if let v = values as? UnsafeBufferPointer<Float> {
-            for x in v { take(Double(x)) }
+            add(v.count, nodata: nodata) { Double(v[$0]) }
         } else if let v = values as? UnsafeBufferPointer<Double> {
-            for x in v { take(asFloat32 ? Double(Float(x)) : x) }
+            if asFloat32 { add(v.count, nodata: nodata) { Double(Float(v[$0])) } } else { add(v.count, nodata: nodata) { v[$0] } }
         }
+    }
+
+    /// Adds value(0) … value(n − 1) but NaN and `nodata`, in order (the sums' bits depend on it),
+    /// with the running values in locals.
+    @inline(__always)
+    private mutating func add(_ n: Int, nodata: Double?, _ value: (Int) -> Double) {
+        let skip = nodata ?? .nan
+        var c = count, lo = min, hi = max, s = sum, q = sumOfSquares
+        for i in 0..<n {
+            let d = value(i)
+            if d.isNaN || d == skip { continue }
+            c += 1
+            if d < lo { lo = d }
+            if d > hi { hi = d }
+            s += d
+            q += d * d
+        }
+        count = c; min = lo; max = hi; sum = s; sumOfSquares = q
     }
 
     var summary: (min: Double, max: Double, mean: Double, standardDeviation: Double)? {
