@@ -264,7 +264,8 @@ public struct InverseDistanceWeighting: PointInterpolator {
             for j in 0..<count { out[j] = Estimate(prediction: globalEstimate(ws.tx[j], ws.ty[j])) }
             return
         }
-        let recording = NeighbourSetCache.begin(neighbourCache, search: searchKey, xs: xs, y: y, row: &ws.row)
+        let recording = NeighbourSetCache.begin(neighbourCache, search: searchKey, samples: samples.count, xs: xs, y: y,
+                                                  row: &ws.row)
         defer { if let (key, runs) = recording { neighbourCache!.store(runs, key) } }
         let tree = self.tree!
         points.x.withUnsafeBufferPointer { PX in

@@ -586,7 +586,8 @@ public struct OrdinaryKriging: PointInterpolator {
             ws.tx = [Double](repeating: 0, count: count); ws.ty = ws.tx
         }
         for j in 0..<count { (ws.tx[j], ws.ty[j]) = points.map(xs[j], y) }
-        let recording = NeighbourSetCache.begin(neighbourCache, search: searchKey, xs: xs, y: y, row: &ws.row)
+        let recording = NeighbourSetCache.begin(neighbourCache, search: searchKey, samples: samples.count, xs: xs, y: y,
+                                                  row: &ws.row)
         defer { if let (key, runs) = recording { neighbourCache!.store(runs, key) } }
         let tree = self.tree!
         let minPoints = neighbourhood.minPoints

@@ -151,7 +151,7 @@ struct RowNeighbours {
                 run += 1
                 m = Int(r.counts[run])
                 let o = Int(r.offsets[run])
-                for a in 0..<m { st.outIdx[a] = r.indices[o + a] }
+                r.copySet(from: o, count: m, into: st.outIdx)
             }
             let qxj = qx[j], qyj = qy[j]
             for a in 0..<m {
@@ -410,30 +410,68 @@ public final class NeighbourSetCache: @unchecked Sendable {
         var search: UInt64, y: UInt64, first: UInt64, last: UInt64, count: Int
     }
 
-    /// The sets of one row as runs of targets with the same set.
+    /// The sets of one row as runs of targets with the same set; sample indices in 16 bits when
+    /// there are at most 65,536 samples.
     final class Runs {
-        var starts: [Int32] = [], counts: [Int32] = [], offsets: [Int32] = [], indices: [Int32] = []
+        var starts: [Int32] = [], counts: [Int32] = [], offsets: [Int32] = []
+        var narrow: [UInt16] = [], wide: [Int32] = []
+        let isWide: Bool
+
+        init(samples: Int) { isWide = samples > 65_536 }
+
+        var indexCount: Int { isWide ? wide.count : narrow.count }
+
+        @inline(__always)
+        func index(_ k: Int) -> Int32 { isWide ? wide[k] : Int32(narrow[k]) }
+
+        func copySet(from o: Int, count m: Int, into out: UnsafeMutablePointer<Int32>) {
+            for a in 0..<m { out[a] = index(o + a) }
+        }
 
         /// Records target `j`'s set (`count` ascending indices), starting a run if it differs from the last.
         func append(target j: Int, indices idx: UnsafePointer<Int32>, count m: Int) {
             if let last = counts.last, Int(last) == m {
                 let o = Int(offsets[offsets.count - 1])
                 var same = true
-                for a in 0..<m where indices[o + a] != idx[a] { same = false; break }
+                for a in 0..<m where index(o + a) != idx[a] { same = false; break }
                 if same { return }
             }
-            starts.append(Int32(j)); counts.append(Int32(m)); offsets.append(Int32(indices.count))
-            indices.append(contentsOf: UnsafeBufferPointer(start: idx, count: m))
+            starts.append(Int32(j)); counts.append(Int32(m)); offsets.append(Int32(indexCount))
+            if isWide {
+                wide.append(contentsOf: UnsafeBufferPointer(start: idx, count: m))
+            } else {
+                for a in 0..<m { narrow.append(UInt16(truncatingIfNeeded: idx[a])) }
+            }
         }
+
+        /// The memory the runs take (bytes, approximately).
+        var bytes: Int { (isWide ? 4 : 2) * indexCount + 12 * starts.count + 64 }
     }
 
     private let lock = NSLock()
     private var rows: [Key: Runs] = [:]
+    private var bytes = 0
+    /// The most memory the recorded rows may take; rows beyond it are searched, not recorded.
+    public let budgetBytes: Int
 
-    public init() {}
+    /// - Parameter budgetBytes: the memory the recorded rows may take (about 60 MB for the two
+    ///   searches of the sample county's 9.4 million cells); a larger grid replays the rows that fit.
+    public init(budgetBytes: Int = 128 << 20) { self.budgetBytes = budgetBytes }
 
     func runs(_ key: Key) -> Runs? { lock.withLock { rows[key] } }
-    func store(_ runs: Runs, _ key: Key) { lock.withLock { rows[key] = runs } }
+
+    /// Whether a new row may be recorded.
+    var hasRoom: Bool { lock.withLock { bytes < budgetBytes } }
+
+    func store(_ runs: Runs, _ key: Key) {
+        lock.withLock {
+            rows[key] = runs
+            bytes += runs.bytes
+        }
+    }
+
+    /// The memory the recorded rows take (bytes, approximately).
+    public var recordedBytes: Int { lock.withLock { bytes } }
 
     /// The number of rows held.
     public var count: Int { lock.withLock { rows.count } }
@@ -450,7 +488,7 @@ public final class NeighbourSetCache: @unchecked Sendable {
 
     /// Prepares `row` for the targets (xs, y): replaying their recorded sets, or recording them
     /// (then ``finish(_:)`` stores them). Without a cache, or for a single target, a plain reset.
-    static func begin(_ cache: NeighbourSetCache?, search: UInt64, xs: UnsafeBufferPointer<Double>, y: Double,
+    static func begin(_ cache: NeighbourSetCache?, search: UInt64, samples: Int, xs: UnsafeBufferPointer<Double>, y: Double,
                       row: inout RowNeighbours) -> (Key, Runs)? {
         guard let cache, xs.count > 1 else { row.reset(); return nil }
         let key = Key(search: search, y: y.bitPattern, first: xs[0].bitPattern, last: xs[xs.count - 1].bitPattern, count: xs.count)
@@ -458,7 +496,8 @@ public final class NeighbourSetCache: @unchecked Sendable {
             row.reset(replaying: r)
             return nil
         }
-        let r = Runs()
+        guard cache.hasRoom else { row.reset(); return nil }
+        let r = Runs(samples: samples)
         row.reset(recording: r)
         return (key, r)
     }

@@ -307,6 +307,30 @@ struct PropertyTests {
             // Rows: OK/LOK (gstat's ties), IDW (index ties), other samples, 12 nearest: four searches.
             #expect(cache.count > 3 * window.rows, "\(cache.count) rows recorded")
         }
+        // A cache with room for a few rows only: the rest are searched, with the same bits.
+        let small = NeighbourSetCache(budgetBytes: 2_000)
+        for (label, plain) in interpolators.prefix(3) {
+            var shared = plain
+            switch shared {
+            case var i as OrdinaryKriging: i.neighbourCache = small; shared = i
+            case var i as LognormalKriging: i.neighbourCache = small; shared = i
+            default: break
+            }
+            #expect(try bits(shared, nil) == bits(plain, nil), "\(label): a full cache changes the bits")
+        }
+        #expect(small.count > 0 && small.count < window.rows, "\(small.count) rows recorded within 2,000 bytes")
+        // More than 65,536 samples: the recorded sets hold 32-bit indices.
+        let many = randomSamples(count: 70_000, seed: 43)
+        let dense = try GridSpec(minX: 503_001.3, maxY: 4_005_002.9, cellWidth: 11.7, cellHeight: 11.7, columns: 40, rows: 12)
+        let idw = try InverseDistanceWeighting(samples: many, power: 2, neighbourhood: nb16)
+        var cached = idw
+        cached.neighbourCache = NeighbourSetCache()
+        let plainBits = try GridInterpolation.run(idw, grid: dense, as: Double.self, threads: 2).prediction.map(\.bitPattern)
+        for _ in 0..<2 {  // record, then replay
+            #expect(try GridInterpolation.run(cached, grid: dense, as: Double.self, threads: 2).prediction.map(\.bitPattern) == plainBits,
+                    "70,000 samples: shared neighbour sets change the bits")
+        }
+        #expect(cached.neighbourCache!.count == dense.rows)
     }
 
     /// The float kernel's far-field blocks are fixed by the samples, not by the grid: a window of
