@@ -87,9 +87,18 @@ public struct InverseDistanceWeighting: PointInterpolator {
     let isGlobal: Bool
     /// Rows' neighbour sets shared with other interpolators of the same samples and neighbourhood
     /// (local neighbourhoods; the same bits with or without).
-    public var neighbourCache: NeighbourSetCache?
-    /// The fingerprint of this local search in a ``NeighbourSetCache``.
-    let searchKey: UInt64
+    public var neighbourCache: NeighbourSetCache? {
+        didSet {
+            guard neighbourCache != nil, !isGlobal else { return }
+            searchKey = NeighbourSetCache.searchKey(px: points.x, py: points.y, k: localCount, radius: neighbourhood.radius,
+                                                    gstatTies: false)
+        }
+    }
+    /// The fingerprint of this local search in ``neighbourCache`` (taken when a cache is attached,
+    /// not by the refits of a cross-validation).
+    private(set) var searchKey: UInt64 = 0
+    /// The neighbours of a local search (k).
+    var localCount: Int { min(neighbourhood.maxPoints ?? samples.count, samples.count) }
 
     /// - Throws: ``GeostatError/noSamples``, ``GeostatError/tooFewSamples(required:available:)``
     ///   when there are fewer samples than `minPoints`, ``GeostatError/invalidParameter(name:value:expected:)``
@@ -125,9 +134,6 @@ public struct InverseDistanceWeighting: PointInterpolator {
         } else {
             self.tree = KDTree(x: points.x, y: points.y)
         }
-        searchKey = isGlobal ? 0 : NeighbourSetCache.searchKey(px: points.x, py: points.y,
-                                                               k: min(neighbourhood.maxPoints ?? samples.count, samples.count),
-                                                               radius: neighbourhood.radius, gstatTies: false)
     }
 
     public var outputs: InterpolatorOutputs { InterpolatorOutputs(variance: false, exceedance: false) }
@@ -222,7 +228,7 @@ public struct InverseDistanceWeighting: PointInterpolator {
     }
 
     public func makeWorkspace() -> Workspace {
-        let k = isGlobal ? 0 : min(neighbourhood.maxPoints ?? samples.count, samples.count)
+        let k = isGlobal ? 0 : localCount
         return Workspace(neighbours: KDTree.Neighbours(capacity: k), row: RowNeighbours(k: k, radius: neighbourhood.radius),
                          rows: GlobalRowBuffers(samples: isGlobal ? samples.count : 0))
     }
@@ -266,7 +272,7 @@ public struct InverseDistanceWeighting: PointInterpolator {
         }
         let recording = NeighbourSetCache.begin(neighbourCache, search: searchKey, samples: samples.count, xs: xs, y: y,
                                                   row: &ws.row)
-        defer { if let (key, runs) = recording { neighbourCache!.store(runs, key) } }
+        defer { neighbourCache?.finish(recording) }
         let tree = self.tree!
         points.x.withUnsafeBufferPointer { PX in
         points.y.withUnsafeBufferPointer { PY in

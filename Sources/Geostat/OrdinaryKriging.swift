@@ -436,9 +436,18 @@ public struct OrdinaryKriging: PointInterpolator {
     public let kernels: KernelSet
     /// Rows' neighbour sets shared with other interpolators of the same samples and neighbourhood
     /// (local neighbourhoods; the same bits with or without).
-    public var neighbourCache: NeighbourSetCache?
-    /// The fingerprint of this local search in a ``NeighbourSetCache``.
-    let searchKey: UInt64
+    public var neighbourCache: NeighbourSetCache? {
+        didSet {
+            guard neighbourCache != nil, !isGlobal else { return }
+            searchKey = NeighbourSetCache.searchKey(px: points.x, py: points.y, k: localCount, radius: neighbourhood.radius,
+                                                    gstatTies: searchOrder != nil)
+        }
+    }
+    /// The fingerprint of this local search in ``neighbourCache`` (taken when a cache is attached,
+    /// not by the refits of a cross-validation).
+    private(set) var searchKey: UInt64 = 0
+    /// The neighbours of a local search (k).
+    var localCount: Int { min(neighbourhood.maxPoints ?? samples.count, samples.count) }
 
     /// - Throws: ``GeostatError/noSamples``, ``GeostatError/tooFewSamples(required:available:)``,
     ///   model validation errors, ``GeostatError/singularKrigingMatrix(neighbours:)`` (global only).
@@ -482,13 +491,10 @@ public struct OrdinaryKriging: PointInterpolator {
             }
             guard ok else { throw .singularKrigingMatrix(neighbours: merged.count) }
             globalFactor = f
-            searchKey = 0
         } else {
             tree = given.flatMap { $0.count == merged.count ? $0 : nil } ?? KDTree(x: pts.x, y: pts.y)
             searchOrder = model.anisotropy == nil ? GstatNeighbourOrder(x: merged.x, y: merged.y) : nil
             globalFactor = nil
-            searchKey = NeighbourSetCache.searchKey(px: pts.x, py: pts.y, k: min(neighbourhood.maxPoints ?? merged.count, merged.count),
-                                                    radius: neighbourhood.radius, gstatTies: searchOrder != nil)
         }
     }
 
@@ -525,7 +531,7 @@ public struct OrdinaryKriging: PointInterpolator {
     }
 
     public func makeWorkspace() -> Workspace {
-        let k = isGlobal ? 0 : min(neighbourhood.maxPoints ?? samples.count, samples.count)
+        let k = isGlobal ? 0 : localCount
         return Workspace(neighbours: KDTree.Neighbours(capacity: k), key: [Int32](repeating: -1, count: max(k, 1)),
                          factor: KrigingFactor(capacity: k, local: true), c: [Double](repeating: 0, count: isGlobal ? samples.count : max(k, 4)),
                          row: RowNeighbours(k: k, radius: neighbourhood.radius, order: searchOrder), cbuf: ScratchBuffer(count: (max(k, 4) + 3) & ~3),
@@ -588,7 +594,7 @@ public struct OrdinaryKriging: PointInterpolator {
         for j in 0..<count { (ws.tx[j], ws.ty[j]) = points.map(xs[j], y) }
         let recording = NeighbourSetCache.begin(neighbourCache, search: searchKey, samples: samples.count, xs: xs, y: y,
                                                   row: &ws.row)
-        defer { if let (key, runs) = recording { neighbourCache!.store(runs, key) } }
+        defer { neighbourCache?.finish(recording) }
         let tree = self.tree!
         let minPoints = neighbourhood.minPoints
         if count > 1 && ws.cache == nil { ws.cache = FactorCache(k: ws.factor.stride) }

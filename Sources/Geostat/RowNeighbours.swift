@@ -95,8 +95,9 @@ struct RowNeighbours {
     var replay: NeighbourSetCache.Runs?
     /// Where this row's sets are recorded as they are searched, if anywhere.
     var recording: NeighbourSetCache.Runs?
-    /// The replayed run of the current target.
+    /// The replayed run of the current target, and where its set starts in the recorded indices.
     var run = -1
+    var runOffset = 0
     /// After ``next(_:tree:px:py:qx:qy:)``: the neighbours' sample indices, ascending, and their squared
     /// distances (readable up to `m` rounded up to a multiple of 4).
     var outIdx: UnsafePointer<Int32> { UnsafePointer(st.outIdx) }
@@ -137,6 +138,7 @@ struct RowNeighbours {
         replay = replaying
         self.recording = recording
         run = -1
+        runOffset = 0
     }
 
     /// Computes the neighbours of target `j` (targets must be visited j = 0, 1, 2, … after ``reset(replaying:recording:)``).
@@ -148,10 +150,10 @@ struct RowNeighbours {
                        qx: UnsafeBufferPointer<Double>, qy: UnsafeBufferPointer<Double>) -> Int {
         if let r = replay {
             if run + 1 < r.starts.count && Int(r.starts[run + 1]) == j {
+                if run >= 0 { runOffset += Int(r.counts[run]) }
                 run += 1
                 m = Int(r.counts[run])
-                let o = Int(r.offsets[run])
-                r.copySet(from: o, count: m, into: st.outIdx)
+                r.copySet(from: runOffset, count: m, into: st.outIdx)
             }
             let qxj = qx[j], qyj = qy[j]
             for a in 0..<m {
@@ -410,10 +412,10 @@ public final class NeighbourSetCache: @unchecked Sendable {
         var search: UInt64, y: UInt64, first: UInt64, last: UInt64, count: Int
     }
 
-    /// The sets of one row as runs of targets with the same set; sample indices in 16 bits when
-    /// there are at most 65,536 samples.
+    /// The sets of one row as runs of targets with the same set (the sets one after another in
+    /// the indices); sample indices in 16 bits when there are at most 65,536 samples.
     final class Runs {
-        var starts: [Int32] = [], counts: [Int32] = [], offsets: [Int32] = []
+        var starts: [Int32] = [], counts: [Int32] = []
         var narrow: [UInt16] = [], wide: [Int32] = []
         let isWide: Bool
 
@@ -431,12 +433,12 @@ public final class NeighbourSetCache: @unchecked Sendable {
         /// Records target `j`'s set (`count` ascending indices), starting a run if it differs from the last.
         func append(target j: Int, indices idx: UnsafePointer<Int32>, count m: Int) {
             if let last = counts.last, Int(last) == m {
-                let o = Int(offsets[offsets.count - 1])
+                let o = indexCount - m
                 var same = true
                 for a in 0..<m where index(o + a) != idx[a] { same = false; break }
                 if same { return }
             }
-            starts.append(Int32(j)); counts.append(Int32(m)); offsets.append(Int32(indexCount))
+            starts.append(Int32(j)); counts.append(Int32(m))
             if isWide {
                 wide.append(contentsOf: UnsafeBufferPointer(start: idx, count: m))
             } else {
@@ -445,7 +447,7 @@ public final class NeighbourSetCache: @unchecked Sendable {
         }
 
         /// The memory the runs take (bytes, approximately).
-        var bytes: Int { (isWide ? 4 : 2) * indexCount + 12 * starts.count + 64 }
+        var bytes: Int { (isWide ? 4 : 2) * indexCount + 8 * starts.count + 64 }
     }
 
     private let lock = NSLock()
@@ -463,7 +465,9 @@ public final class NeighbourSetCache: @unchecked Sendable {
     /// Whether a new row may be recorded.
     var hasRoom: Bool { lock.withLock { bytes < budgetBytes } }
 
-    func store(_ runs: Runs, _ key: Key) {
+    /// Stores the row a ``begin(_:search:samples:xs:y:row:)`` set out to record, once its targets are done.
+    func finish(_ recording: (Key, Runs)?) {
+        guard let (key, runs) = recording else { return }
         lock.withLock {
             rows[key] = runs
             bytes += runs.bytes
@@ -487,7 +491,8 @@ public final class NeighbourSetCache: @unchecked Sendable {
     }
 
     /// Prepares `row` for the targets (xs, y): replaying their recorded sets, or recording them
-    /// (then ``finish(_:)`` stores them). Without a cache, or for a single target, a plain reset.
+    /// (then the cache's ``finish(_:)`` stores them). Without a cache, for a single target, or
+    /// when the cache is full, a plain reset.
     static func begin(_ cache: NeighbourSetCache?, search: UInt64, samples: Int, xs: UnsafeBufferPointer<Double>, y: Double,
                       row: inout RowNeighbours) -> (Key, Runs)? {
         guard let cache, xs.count > 1 else { row.reset(); return nil }

@@ -210,7 +210,8 @@ func surfaceRasterSpec(grid: GridSpec, crs: CRS?, metadata: [String: String], qu
 /// - Parameters:
 ///   - window: the cells to compute (default the whole grid); the files hold just those cells
 ///     (``GridSpec/subgrid(_:)``) and their values equal the whole grid's.
-///   - mask: cells to keep (row-major, window size); others become nodata. Nil keeps all.
+///   - mask: cells to compute (row-major, window size); the others are not computed and are
+///     nodata. Nil computes all.
 ///   - predictionRows: sees each block of predictions as written (nodata −9999), in row order.
 ///   - keepStaging: a COG prediction's staging copy is kept for reading back (``RasterWriter/keepsStaging``).
 ///   - metadata: written into every raster (units, method, variogram …).
@@ -231,7 +232,7 @@ public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: Gr
     pw.keepsStaging = keepStaging
     let vw = try outputs.variance.map { try RasterWriter(path: $0, spec: spec("kriging variance")) }
     let ew = try outputs.exceedance.map { try RasterWriter(path: $0, spec: spec("exceedance probability")) }
-    func clean(_ a: [Float], firstRow: Int) -> [Float] {
+    func clean(_ a: [Float]) -> [Float] {
         var out = a
         for i in out.indices where !out[i].isFinite { out[i] = nodata }
         return out
@@ -239,16 +240,16 @@ public func interpolateToRasters(_ interpolator: any PointInterpolator, grid: Gr
     // Cells outside the mask are not computed (NaN, then nodata).
     try GridInterpolation.run(interpolator, grid: grid, as: Float.self, threads: threads, blockRows: 64, window: window,
                               mask: mask) { (b: RowBlock<Float>) in
-        let prediction = clean(b.prediction, firstRow: b.firstRow)
+        let prediction = clean(b.prediction)
         try pw.write(rows: prediction)
         predictionRows(prediction)
         if let vw {
             guard let v = b.variance else { throw InputError(.invalidArgument, path: outputs.variance, "this method gives no variance (kriging only)") }
-            try vw.write(rows: clean(v, firstRow: b.firstRow))
+            try vw.write(rows: clean(v))
         }
         if let ew {
             guard let e = b.exceedance else { throw InputError(.invalidArgument, path: outputs.exceedance, "exceedance needs --method lok and --threshold") }
-            try ew.write(rows: clean(e, firstRow: b.firstRow))
+            try ew.write(rows: clean(e))
         }
         rowsDone(b.firstRow + b.rowCount)
     }

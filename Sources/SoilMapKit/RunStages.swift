@@ -132,7 +132,8 @@ struct RunInputs {
 
     /// The cells of `window` that a run's surfaces hold (row-major, window size), or nil for all
     /// (`outputs.surfaces: grid`): the study area (`studyArea`, the cells of
-    /// ``studyAreaPolygons()`` in the window), each parcel's bounding box one cell wider, and the
+    /// ``studyAreaPolygons()`` in the window), each parcel's bounding box one cell wider (as
+    /// ``parcelPlacement(_:grid:)`` takes it for a tile's window), and the
     /// reach of the monitoring rings (the outer ring's buffer, two cells wider), so that classes,
     /// parcels and rings read the same values as from whole-grid surfaces. Cells are decided on
     /// the whole grid, so a tile's mask is the whole run's in its cells, given the parcels that
@@ -141,16 +142,11 @@ struct RunInputs {
         guard project.surfaceExtent == .studyArea else { return nil }
         var mask = studyArea
         for g in parcelGeometries {
-            guard let e = Extent(enclosing: g.allCoordinates) else { continue }
-            let c0 = Int(((e.minX - grid.minX) / grid.cellWidth).rounded(.down)) - 1
-            let c1 = Int(((e.maxX - grid.minX) / grid.cellWidth).rounded(.down)) + 1
-            let r0 = Int(((grid.maxY - e.maxY) / grid.cellHeight).rounded(.down)) - 1
-            let r1 = Int(((grid.maxY - e.minY) / grid.cellHeight).rounded(.down)) + 1
-            let rows = max(r0, window.firstRow)..<max(min(r1 + 1, window.endRow), window.firstRow)
-            let columns = max(c0, window.firstColumn)..<max(min(c1 + 1, window.endColumn), window.firstColumn)
-            for r in rows {
+            // The cells a parcel's coverage can touch, as a tile's window takes them (parcelPlacement).
+            let cells = ExactCoverage.window(of: g.polygons, on: grid).expanded(by: 1, within: grid).intersection(window)
+            for r in cells.firstRow..<cells.endRow {
                 let base = (r - window.firstRow) * window.columns - window.firstColumn
-                for c in columns { mask[base + c] = true }
+                for c in cells.firstColumn..<cells.endColumn { mask[base + c] = true }
             }
         }
         if let m = project.monitoring {
