@@ -31,6 +31,12 @@ def parse_time(path):
     return wall, rss, status
 
 
+def parse_cpu(path):
+    """User + system CPU seconds of a /usr/bin/time -v record."""
+    t = open(path).read()
+    return sum(float(re.search(r"%s time \(seconds\): (\S+)" % k, t).group(1)) for k in ("User", "System"))
+
+
 def read_tsv(path):
     try:
         with open(path, newline="") as fh:
@@ -128,6 +134,23 @@ def render(run):
         if total:
             out.append("| total | %.2f | |" % float(total))
         out.append("")
+    budget = read_tsv(run + "/cpu.tsv") if os.path.exists(run + "/cpu.tsv") else []
+    if budget:
+        b = dict((r[0], r[1:]) for r in budget)
+        out.append("## End to end, CPU budget (issue 13: `soilmap run` in ≤ 10 s on this machine)")
+        out.append("")
+        out.append("CPU seconds (user + system). In 10 s, %s cores give at most %s s of CPU to the whole run." % (
+            b.get("cores", ["?"])[0], b.get("budget", ["?"])[0]))
+        out.append("")
+        out.append("| what | CPU s | note |")
+        out.append("|---|--:|---|")
+        for key, label in (("soilmap", "`soilmap run` (row 5, all stages)"),
+                           ("cog_floor", "GDAL alone encoding the run's Float32 surfaces as SoilMap writes them "
+                                         "(Benchmarks/reference/cog_floor.sh: overviews + COG copy, start-ups subtracted)"),
+                           ("budget", "budget for 10 s")):
+            if key in b:
+                out.append("| %s | %s | %s |" % (label, b[key][0], b[key][1] if len(b[key]) > 1 else ""))
+        out.append("")
     out.append("## Identity (SoilMap output vs reference output)")
     out.append("")
     if ident:
@@ -153,6 +176,8 @@ def main(a):
     if cmd == "time":
         w, r, s = parse_time(a[2])
         print("%.3f %.1f %d" % (w, r, s))
+    elif cmd == "cpu":
+        print("%.2f" % parse_cpu(a[2]))
     elif cmd == "problem":
         p = json.load(open(a[2]))
         e, g, k = p["extent"], p["grid"], p["kriging_grid"]

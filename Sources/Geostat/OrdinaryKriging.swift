@@ -32,6 +32,12 @@ struct KrigingFactor {
     var key: [Int32] = []
     var keyCount = -1
     var map: [Int] = []
+    /// The covariances a local factorisation computes (pairs not in the previous set): their squared
+    /// distances, positions in `C`, values and lags, evaluated together by `VariogramModel.covariances`.
+    var pairD2: [Double] = []
+    var pairPosition: [Int32] = []
+    var pairCovariance: [Double] = []
+    var pairLag: [Double] = []
     static let smallLimit = 64
 
     /// - Parameter local: a local system (neighbour subsets: covariance reuse and, when small, W = L⁻¹);
@@ -45,6 +51,11 @@ struct KrigingFactor {
             C = L; Cnew = L
             key = [Int32](repeating: -1, count: capacity)
             map = [Int](repeating: -1, count: capacity)
+            let pairs = (capacity * (capacity - 1) / 2 + 3) & ~3
+            pairD2 = [Double](repeating: 0, count: pairs)
+            pairPosition = [Int32](repeating: 0, count: pairs)
+            pairCovariance = pairD2
+            pairLag = pairD2
         }
         invDiag = [Double](repeating: 0, count: capacity)
         v = [Double](repeating: 0, count: paddedStride)
@@ -91,7 +102,7 @@ struct KrigingFactor {
     /// numerically singular; returns false if all attempts fail.
     @inline(never)
     mutating func factorise(idx: UnsafePointer<Int32>?, n: Int, px: UnsafePointer<Double>, py: UnsafePointer<Double>,
-                            z: UnsafePointer<Double>, model: VariogramModel) -> Bool {
+                            z: UnsafePointer<Double>, model: VariogramModel, kernels: KernelSet = .portable) -> Bool {
         self.n = n
         let s = stride
         let sill = model.sill
@@ -110,24 +121,42 @@ struct KrigingFactor {
                     for a in 0..<n { kp[a] = idx[a] }
                 }
                 C.withUnsafeBufferPointer { oldC in
-                    Cnew.withUnsafeMutableBufferPointer { nc in
-                        for i in 0..<n {
-                            let ii = Int(idx[i])
-                            let xi = px[ii], yi = py[ii]
-                            let ri = nc.baseAddress! + i * s
-                            let mi = mp[i]
-                            for j in 0..<i {
-                                let mj = mp[j]
-                                if mi >= 0 && mj >= 0 {
-                                    ri[j] = oldC[mi * s + mj]
-                                } else {
-                                    let jj = Int(idx[j])
-                                    let dx = xi - px[jj], dy = yi - py[jj]
-                                    ri[j] = model.covariance((dx * dx + dy * dy).squareRoot())
-                                }
+                Cnew.withUnsafeMutableBufferPointer { nc in
+                pairD2.withUnsafeMutableBufferPointer { pd in
+                pairPosition.withUnsafeMutableBufferPointer { pp in
+                    // Pairs of both sets are copied; the others' squared distances are gathered and
+                    // their covariances evaluated four at a time (the bits of `model.covariance(h)`).
+                    var pending = 0
+                    for i in 0..<n {
+                        let ii = Int(idx[i])
+                        let xi = px[ii], yi = py[ii]
+                        let ri = nc.baseAddress! + i * s
+                        let mi = mp[i]
+                        for j in 0..<i {
+                            let mj = mp[j]
+                            if mi >= 0 && mj >= 0 {
+                                ri[j] = oldC[mi * s + mj]
+                            } else {
+                                let jj = Int(idx[j])
+                                let dx = xi - px[jj], dy = yi - py[jj]
+                                pd[pending] = dx * dx + dy * dy
+                                pp[pending] = Int32(i * s + j)
+                                pending += 1
                             }
                         }
                     }
+                    guard pending > 0 else { return }
+                    for a in pending..<((pending + 3) & ~3) { pd[a] = 0 }
+                    pairCovariance.withUnsafeMutableBufferPointer { pc in
+                        pairLag.withUnsafeMutableBufferPointer { pl in
+                            model.covariances(squaredDistances: pd.baseAddress!, into: pc.baseAddress!, count: pending,
+                                              lags: pl.baseAddress!, kernels: kernels)
+                            for a in 0..<pending { nc[Int(pp[a])] = pc[a] }
+                        }
+                    }
+                }
+                }
+                }
                 }
             }
             swap(&C, &Cnew)
@@ -627,7 +656,7 @@ public struct OrdinaryKriging: PointInterpolator {
                     }
                     if !hit {
                         let done = ws.factor.factorise(idx: idx, n: m, px: PX.baseAddress!, py: PY.baseAddress!,
-                                                       z: Z.baseAddress!, model: model)
+                                                       z: Z.baseAddress!, model: model, kernels: kernels)
                         if let cache {
                             if done { cache.fill(ws.slot, idx, m, from: ws.factor) } else { cache.invalidate(ws.slot) }
                         }

@@ -85,10 +85,14 @@ struct VariogramModelTests {
                             .init(.matern(kappa: 1.5), partialSill: 0.3, range: 9), .init(.matern(kappa: 2.5), partialSill: 0.7, range: 0.05)]),
             VariogramModel([.init(.exponential, partialSill: 0.4, range: 15), .init(.matern(kappa: 0.8), partialSill: 0.5, range: 20),
                             .init(.nugget, partialSill: 0.1)]),
+            // Exponents across e^x's whole range and beyond it (−h/a down to −705, (h/a)² to 711: the lane-by-lane
+            // fallback of the AVX2 exponential), Matérn beyond r = 600.
+            VariogramModel([.init(.exponential, partialSill: 1, range: 0.17), .init(.gaussian, partialSill: 0.5, range: 4.5)]),
+            VariogramModel([.init(.matern(kappa: 1.5), partialSill: 0.8, range: 0.19), .init(.matern(kappa: 2.5), partialSill: 0.2, range: 3)]),
         ]
         var rng = SplitMix64(seed: 7)
         for model in models {
-            for n in 0...9 {
+            for n in Array(0...9) + [1000] {
                 // Squared distances: 0 (a sample at the target), inside and beyond the ranges.
                 var d2 = (0..<((n + 3) & ~3)).map { _ in pow(rng.nextUniform() * 120, 2) }
                 if n > 1 { d2[1] = 0 }
