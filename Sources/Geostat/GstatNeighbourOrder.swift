@@ -48,7 +48,16 @@ final class GstatNeighbourOrder: Sendable {
 
     init?(x: [Double], y: [Double]) {
         precondition(x.count == y.count)
-        guard x.count >= 2, let x0 = x.min(), let x1 = x.max(), let y0 = y.min(), let y1 = y.max() else { return nil }
+        guard x.count >= 2 else { return nil }
+        // The bounding box in one pass (a cross-validation builds one order per refit).
+        var x0 = x[0], x1 = x[0], y0 = y[0], y1 = y[0]
+        for k in 1..<x.count {
+            let a = x[k], b = y[k]
+            if a < x0 { x0 = a }
+            if a > x1 { x1 = a }
+            if b < y0 { y0 = b }
+            if b > y1 { y1 = b }
+        }
         let size = Swift.max(Swift.abs(x1 - x0), Swift.abs(y1 - y0)) * 1.01
         guard size > 0, size.isFinite else { return nil }
         self.x = x; self.y = y; self.x0 = x0; self.y0 = y0; self.size = size

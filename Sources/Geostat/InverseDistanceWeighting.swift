@@ -145,7 +145,7 @@ public struct InverseDistanceWeighting: PointInterpolator {
     }
 
     public func refittedLeavingOut(_ i: Int) throws(GeostatError) -> InverseDistanceWeighting {
-        try InverseDistanceWeighting(samples: samples.leavingOut(i), power: power,
+        try InverseDistanceWeighting(samples: samples.leavingOut(i, keepingIDs: false), power: power,
                                      smoothing: smoothing, neighbourhood: neighbourhood, anisotropy: anisotropy, precision: precision,
                                      tree: tree?.removing(i), kernels: kernels)
     }

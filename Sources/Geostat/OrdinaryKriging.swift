@@ -535,7 +535,7 @@ public struct OrdinaryKriging: PointInterpolator {
 
     public func refittedLeavingOut(_ i: Int) throws(GeostatError) -> OrdinaryKriging {
         // `samples` are merged, so the subset has no duplicates and the tree's numbering holds.
-        try OrdinaryKriging(samples: samples.leavingOut(i), model: model,
+        try OrdinaryKriging(samples: samples.leavingOut(i, keepingIDs: false), model: model,
                             neighbourhood: neighbourhood, kernels: kernels, tree: tree?.removing(i), distinct: true)
     }
 
@@ -726,6 +726,13 @@ public struct LognormalKriging: PointInterpolator {
             throw .invalidParameter(name: "threshold", value: t, expected: "a finite value > 0")
         }
         let logs = try samples.withValues(samples.values.map { Foundation.log($0) })
+        try self.init(samples: samples, logs: logs, logModel: logModel, neighbourhood: neighbourhood, threshold: threshold,
+                      tree: tree, distinct: distinct)
+    }
+
+    /// With the log values already taken (`logs`: the points of `samples`, ln of its values).
+    private init(samples: SampleSet, logs: SampleSet, logModel: VariogramModel, neighbourhood: Neighbourhood, threshold: Double?,
+                 tree: KDTree?, distinct: Bool) throws(GeostatError) {
         kriging = try OrdinaryKriging(samples: logs, model: logModel, neighbourhood: neighbourhood, kernels: .detected, tree: tree,
                                       distinct: distinct)
         self.threshold = threshold
@@ -741,11 +748,13 @@ public struct LognormalKriging: PointInterpolator {
     }
 
     public func refittedLeavingOut(_ i: Int) throws(GeostatError) -> LognormalKriging {
-        let rest = originalSamples.leavingOut(i)
-        // The kriging's tree numbers the merged samples: reusable only when nothing was merged.
+        let rest = originalSamples.leavingOut(i, keepingIDs: false)
+        // The kriging's tree numbers the merged samples: reusable only when nothing was merged;
+        // then the kriging's samples are the log values in the same order, and leaving one out
+        // gives the logs a refit would take (the same bits).
         guard kriging.samples.count == originalSamples.count, let tree = kriging.tree else { return try refitted(to: rest) }
-        return try LognormalKriging(samples: rest, logModel: kriging.model, neighbourhood: kriging.neighbourhood, threshold: threshold,
-                                    tree: tree.removing(i), distinct: true)
+        return try LognormalKriging(samples: rest, logs: kriging.samples.leavingOut(i, keepingIDs: false), logModel: kriging.model,
+                                    neighbourhood: kriging.neighbourhood, threshold: threshold, tree: tree.removing(i), distinct: true)
     }
 
     public func estimate(x: Double, y: Double, workspace: inout OrdinaryKriging.Workspace) -> Estimate {

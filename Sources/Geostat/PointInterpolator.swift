@@ -102,7 +102,8 @@ public protocol PointInterpolator: Sendable {
                      workspace: inout Workspace)
     /// The same method with the same parameters (model kept fixed) on other samples; used by cross-validation.
     func refitted(to samples: SampleSet) throws(GeostatError) -> Self
-    /// `refitted(to:)` of every sample but `i` (leave-one-out), bit for bit; implementations
+    /// `refitted(to:)` of every sample but `i` (leave-one-out; without the samples' identifiers,
+    /// ``SampleSet/leavingOut(_:keepingIDs:)``), bit for bit; implementations
     /// reuse what they built for all samples (the k-d tree) instead of building it again.
     func refittedLeavingOut(_ i: Int) throws(GeostatError) -> Self
     /// Squared standardised error of a cross-validation prediction, (obs − pred)²/variance
@@ -112,7 +113,7 @@ public protocol PointInterpolator: Sendable {
 
 extension PointInterpolator {
     public func refittedLeavingOut(_ i: Int) throws(GeostatError) -> Self {
-        try refitted(to: samples.leavingOut(i))
+        try refitted(to: samples.leavingOut(i, keepingIDs: false))
     }
 
     public func estimateRow(xs: UnsafeBufferPointer<Double>, y: Double, into out: UnsafeMutableBufferPointer<Estimate>,

@@ -59,18 +59,28 @@ public struct SampleSet: Sendable, Hashable {
 
     /// Every sample but the `i`-th, in order (leave-one-out): ``subset(_:)`` of all other indices,
     /// copied as two slices (a cross-validation makes one per sample).
-    public func leavingOut(_ i: Int) -> SampleSet {
+    ///
+    /// - Parameter keepingIDs: false drops the identifiers (``id(_:)`` then gives indices of the
+    ///   subset). For a cross-validation's refits: their samples were validated as part of the
+    ///   whole set, so no refit error names one, and a run's method choice makes about 10⁵ refits,
+    ///   each of which would copy and free every identifier string.
+    public func leavingOut(_ i: Int, keepingIDs: Bool = true) -> SampleSet {
         precondition(i >= 0 && i < count, "leavingOut: index \(i) outside 0..<\(count)")
-        func without<T>(_ a: [T]) -> [T] {
-            var r: [T] = []
-            r.reserveCapacity(a.count - 1)
-            r += a[..<i]
-            r += a[(i + 1)...]
-            return r
+        // Two copies each, non-generic for the coordinates and values (a generic helper here
+        // looked up Array's metadata at run time on every call).
+        func without(_ a: [Double]) -> [Double] {
+            guard a.count > 1 else { return [] }
+            return [Double](unsafeUninitializedCapacity: a.count - 1) { out, n in
+                a.withUnsafeBufferPointer { src in
+                    out.baseAddress!.initialize(from: src.baseAddress!, count: i)
+                    (out.baseAddress! + i).initialize(from: src.baseAddress! + i + 1, count: a.count - 1 - i)
+                }
+                n = a.count - 1
+            }
         }
         var s = self
         s.x = without(x); s.y = without(y); s.values = without(values)
-        s.ids = ids.map(without)
+        s.ids = keepingIDs ? ids.map { Array($0[..<i] + $0[(i + 1)...]) } : nil
         return s
     }
 

@@ -33,6 +33,20 @@ struct LeaveOneOutTests {
         }
     }
 
+    @Test("leavingOut is subset of the other indices; identifiers kept unless asked not to")
+    func leavingOutSubset() throws {
+        let s = try SampleSet(x: [1, 2, 3, 4], y: [5, 6, 7, 8], values: [0.1, 0.2, 0.3, 0.4], ids: ["a", "b", "c", "d"])
+        for i in 0..<4 {
+            let keep = Array(0..<i) + Array((i + 1)..<4)
+            #expect(s.leavingOut(i) == s.subset(keep))
+            let bare = s.leavingOut(i, keepingIDs: false)
+            #expect(bare.x == keep.map { s.x[$0] } && bare.y == keep.map { s.y[$0] } && bare.values == keep.map { s.values[$0] })
+            #expect(bare.ids == nil && bare.id(0) == "#0")
+        }
+        let one = try SampleSet(x: [1], y: [2], values: [3], ids: ["only"])
+        #expect(one.leavingOut(0).isEmpty && one.leavingOut(0).ids == [] && one.leavingOut(0, keepingIDs: false).isEmpty)
+    }
+
     /// Samples on a 10 m lattice with jitter on half of them (ties and non-ties), positive values.
     static func samples(seed: UInt64, n: Int = 160) throws -> SampleSet {
         var rng = SplitMix64(seed: seed)
