@@ -149,7 +149,8 @@ def render(run):
                                          "(Benchmarks/reference/cog_floor.sh: overviews + COG copy, start-ups subtracted)"),
                            ("budget", "budget for 10 s")):
             if key in b:
-                out.append("| %s | %s | %s |" % (label, b[key][0], b[key][1] if len(b[key]) > 1 else ""))
+                note = (b[key][1] if len(b[key]) > 1 else "").replace("|", "\\|")
+                out.append("| %s | %s | %s |" % (label, b[key][0], note))
         out.append("")
     out.append("## Identity (SoilMap output vs reference output)")
     out.append("")

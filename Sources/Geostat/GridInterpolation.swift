@@ -246,9 +246,31 @@ final class BlockPipeline<T>: @unchecked Sendable {
 
 /// Write-once result slots shared by the workers of one wave; each index is written by exactly
 /// one worker and read only after `concurrentPerform` returns (which orders the accesses).
+///
+/// The slots are one fixed allocation, so workers write disjoint memory and nothing else. (An
+/// array property here was a data race: every `set` was a mutating access to the array itself,
+/// which could copy a buffer another worker was writing into, corrupting the heap; found by
+/// ThreadSanitizer in the test suite, where runs of several projects overlap.)
 final class ResultSlots<T>: @unchecked Sendable {
-    private var items: [T?]
-    init(count: Int) { items = [T?](repeating: nil, count: count) }
-    func set(_ i: Int, _ v: T) { items.withUnsafeMutableBufferPointer { $0[i] = v } }
-    func take(_ i: Int) -> T { let v = items[i]!; items[i] = nil; return v }
+    private let items: UnsafeMutablePointer<T?>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        items = .allocate(capacity: max(count, 1))
+        items.initialize(repeating: nil, count: count)
+    }
+    deinit {
+        items.deinitialize(count: count)
+        items.deallocate()
+    }
+    func set(_ i: Int, _ v: T) {
+        precondition(i >= 0 && i < count, "ResultSlots: slot \(i) outside 0..<\(count)")
+        items[i] = v
+    }
+    func take(_ i: Int) -> T {
+        precondition(i >= 0 && i < count, "ResultSlots: slot \(i) outside 0..<\(count)")
+        let v = items[i]!
+        items[i] = nil
+        return v
+    }
 }

@@ -203,7 +203,7 @@ extension VariogramModel {
     ///
     /// Four elements at a time, one component at a time (GeostatKernels' ``addCovarianceTerm(_:lags:to:chunks:)``:
     /// the same IEEE-754 operations per lane as the scalar code, square root, division and
-    /// ``Exponential`` included), compiled for AVX2 when `kernels` says so (the same bits); Matérn
+    /// ``Exponential`` included), its AVX2 compilation when `kernels` says so (the same bits); Matérn
     /// κ without a closed form lane by lane. `h` is scratch for the lags. All three buffers must
     /// hold `count` rounded up to a multiple of 4 elements (the padding of `d2` is read, that of
     /// `out` overwritten).

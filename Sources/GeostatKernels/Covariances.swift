@@ -1,8 +1,10 @@
 // The covariances of a local kriging system's target, the loop that runs for every neighbour of
 // every grid cell (about 10⁹ evaluations for a county's surfaces). Written once as
 // `@_transparent` functions, compiled into Geostat for the baseline CPU and here, with AVX2, for
-// the `…AVX2` wrappers (see GlobalIDWSums.swift): the same IEEE-754 operations per lane (square
-// root, division, ``Exponential``; no fused multiply-add), so the same bits as the scalar
+// the `…AVX2` wrappers (see GlobalIDWSums.swift); the structures that evaluate e^x have, in the
+// AVX2 wrapper, a copy in AVX intrinsics (`addTermAVX2`, `Exponential.expAVX2`), which LLVM does
+// not split into 128-bit and scalar pieces. All of them run the same IEEE-754 operations per lane
+// (square root, division, ``Exponential``; no fused multiply-add), so the same bits as the scalar
 // `VariogramModel.covariance(_:)`.
 
 #if arch(x86_64)
@@ -122,7 +124,8 @@ public func squareRootsAVX2(_ x: UnsafeRawPointer, into h: UnsafeMutableRawPoint
     #endif
 }
 
-/// ``addCovarianceTerm(_:lags:to:chunks:)`` compiled for AVX2 (on x86-64).
+/// ``addCovarianceTerm(_:lags:to:chunks:)`` compiled for AVX2 (on x86-64), the structures that
+/// evaluate e^x written in AVX intrinsics (`addTermAVX2`): the same bits.
 ///
 /// - Important: call only when the CPU and the OS support AVX2 and FMA (Geostat's `KernelDispatch`).
 public func addCovarianceTermAVX2(_ term: CovarianceTerm, lags h: UnsafeRawPointer, to acc: UnsafeMutableRawPointer, chunks: Int) {

@@ -253,7 +253,7 @@ public final class RasterWriter {
         if let e = results.firstError { throw e }
     }
 
-    /// Overview factors 2, 4, 8 … until the smaller side fits in one tile.
+    /// Overview factors 2, 4, 8 … until the larger side fits in one tile.
     static func overviewLevels(_ grid: GridSpec, tile: Int) -> [Int32] {
         var levels: [Int32] = []
         var f = 2
