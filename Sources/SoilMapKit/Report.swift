@@ -130,22 +130,19 @@ struct ReportBuilder {
         // Pollutant maps.
         h2("Surfaces 含量分布")
         // The pictures are drawn in parallel (a GDAL dataset each), placed in variable order.
-        let mapped = result.variables.compactMap { v in surfaces[v.name].map { (name: v.name, path: $0) } }
+        let mapped = result.variables.compactMap { v in surfaces[v.name].map { (variable: v, path: $0) } }
         let pictures = ResultBox<Result<(png: Data, stops: [RasterRendering.Stop]), Error>>(count: mapped.count)
         DispatchQueue.concurrentPerform(iterations: mapped.count) { k in
             pictures.set(k, Result {
                 let ds = try RasterDataset(path: mapped[k].path)
                 let (lo, hi) = try ds.band(1).minMax()
-                let colours = mapped[k].name.lowercased() == "ph" ? Self.ramp : Self.heat
+                let colours = mapped[k].variable.name.lowercased() == "ph" ? Self.ramp : Self.heat
                 let stops = colours.enumerated().map { i, c in RasterRendering.Stop(lo + (hi - lo) * Double(i) / Double(colours.count - 1), c) }
                 return (try RasterRendering.colourReliefPNG(ds, stops: stops, width: Self.mapWidth), stops)
             })
         }
-        var picture = 0
-        for v in result.variables {
-            guard surfaces[v.name] != nil else { continue }
-            let (png, stops) = try pictures.get(picture).get()
-            picture += 1
+        for (k, (v, _)) in mapped.enumerated() {
+            let (png, stops) = try pictures.get(k).get()
             let unit = v.name.lowercased() == "ph" ? "" : " mg/kg"
             let leg = stops.map { ($0.colour.hex, String(format: "%.3g", $0.value) + unit) }
             body += "<h3>\(xmlEscape(v.name)) — \(xmlEscape(v.chosen.label))</h3><figure>"

@@ -291,17 +291,20 @@ struct PropertyTests {
             }
             return out
         }
+        // The interpolator with `cache` attached.
+        func sharing(_ cache: NeighbourSetCache, _ label: String, _ plain: any PointInterpolator) -> any PointInterpolator {
+            switch plain {
+            case var i as OrdinaryKriging: i.neighbourCache = cache; return i
+            case var i as LognormalKriging: i.neighbourCache = cache; return i
+            case var i as InverseDistanceWeighting: i.neighbourCache = cache; return i
+            default: Issue.record("\(label): no neighbour cache"); return plain
+            }
+        }
         for m in [nil, mask] {
             let cache = NeighbourSetCache()
             for (label, plain) in interpolators {
                 let expected = try bits(plain, m)
-                var shared = plain
-                switch shared {
-                case var i as OrdinaryKriging: i.neighbourCache = cache; shared = i
-                case var i as LognormalKriging: i.neighbourCache = cache; shared = i
-                case var i as InverseDistanceWeighting: i.neighbourCache = cache; shared = i
-                default: Issue.record("\(label): no neighbour cache")
-                }
+                let shared = sharing(cache, label, plain)
                 #expect(try bits(shared, m) == expected, "\(label)\(m == nil ? "" : " masked"): shared neighbour sets change the bits")
             }
             // Rows: OK/LOK (gstat's ties), IDW (index ties), other samples, 12 nearest: four searches.
@@ -310,13 +313,7 @@ struct PropertyTests {
         // A cache with room for a few rows only: the rest are searched, with the same bits.
         let small = NeighbourSetCache(budgetBytes: 2_000)
         for (label, plain) in interpolators.prefix(3) {
-            var shared = plain
-            switch shared {
-            case var i as OrdinaryKriging: i.neighbourCache = small; shared = i
-            case var i as LognormalKriging: i.neighbourCache = small; shared = i
-            default: break
-            }
-            #expect(try bits(shared, nil) == bits(plain, nil), "\(label): a full cache changes the bits")
+            #expect(try bits(sharing(small, label, plain), nil) == bits(plain, nil), "\(label): a full cache changes the bits")
         }
         #expect(small.count > 0 && small.count < window.rows, "\(small.count) rows recorded within 2,000 bytes")
         // More than 65,536 samples: the recorded sets hold 32-bit indices.
