@@ -7,9 +7,9 @@
 //   GeoIO                typed wrappers over GDAL/OGR and PROJ; no C type in its public API
 //   GeostatKernels       Geostat's SIMD inner loops, also compiled for AVX2 (see below)
 //   Geostat              pure-Swift interpolation core (IDW, variograms, kriging, CV)
-//   Zonal                pure-Swift exact cell coverage and zonal accumulation
+//   Zonal                pure-Swift exact cell coverage, zonal accumulation and threshold tallies
 //   Standards            pure-Swift GB 15618 / GB 36600 thresholds and classification
-//   SoilMapKit           the pipeline: commands as library functions, glue between the above
+//   SoilMapKit           the pipeline, one folder per stage (see Sources/SoilMapKit/README.md)
 //   soilmap              the thin command-line front end
 //   soilmap-fuzz         fuzz targets for the parsers of hand-written inputs (make fuzz)
 import PackageDescription
@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "GeoTypes"),
         .target(name: "GeostatKernels", swiftSettings: avxKernelSettings),
         .target(name: "Geostat", dependencies: ["GeoTypes", "GeostatKernels"]),
-        .target(name: "Zonal", dependencies: ["GeoTypes"]),
+        .target(name: "Zonal", dependencies: ["GeoTypes", "Standards"]),
         .target(name: "Standards", dependencies: [], resources: [.copy("Resources")]),
 
         // MARK: Typed wrappers over GDAL and PROJ
@@ -73,12 +73,14 @@ let package = Package(
                 "GeoTypes", "GeoIO", "Geostat", "Zonal", "Standards",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            exclude: ["README.md"],
+            resources: [.copy("Report/report.css")]
         ),
         .executableTarget(
             name: "soilmap",
             dependencies: [
-                "SoilMapKit", "GeoIO", "Geostat", "Standards",
+                "SoilMapKit", "GeoIO", "GeoTypes", "Geostat", "Standards",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -87,13 +89,16 @@ let package = Package(
         // a replay tool in normal builds, a libFuzzer binary under `make fuzz`.
         .executableTarget(name: "soilmap-fuzz", dependencies: ["SoilMapKit", "GeoIO", "Standards"]),
 
-        // MARK: Tests
+        // MARK: Tests (each target mirrors its module's folders)
+        // Reference fixtures used by several test targets (Meuse with gstat, gdal_grid, North
+        // Carolina with sf) and the helpers they share live once, here.
+        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GeoTypesTests", dependencies: ["GeoTypes"]),
-        .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "GeoTypes"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GeostatTests", dependencies: ["Geostat", "GeostatKernels", "GeoTypes"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZonalTests", dependencies: ["Zonal", "GeoTypes"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GeoIOTests", dependencies: ["GeoIO", "GeoTypes", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GeostatTests", dependencies: ["Geostat", "GeostatKernels", "GeoTypes", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZonalTests", dependencies: ["Zonal", "GeoTypes", "Standards"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StandardsTests", dependencies: ["Standards"]),
-        .testTarget(name: "SoilMapKitTests", dependencies: ["SoilMapKit", "GeoIO", "GeoTypes", "Geostat", "Zonal", "Standards", "soilmap"],
+        .testTarget(name: "SoilMapKitTests", dependencies: ["SoilMapKit", "GeoIO", "GeoTypes", "Geostat", "Zonal", "Standards", "soilmap", "TestSupport"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

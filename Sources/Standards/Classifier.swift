@@ -204,14 +204,8 @@ public struct Classifier: Hashable, Sendable {
             guard let t = threshold(i, pH: ph) else {
                 throw .noPHBand(pollutant: pollutants[i].name, landUse: landUse.rawValue, pH: ph, source: table.source)
             }
-            let k: SoilClass, ratio: Double
-            if c <= t.screening {
-                k = .priorityProtection; ratio = c / t.screening
-            } else if let iv = t.intervention, c > iv {
-                k = .strictControl; ratio = c / iv
-            } else {
-                k = .safeUtilization; ratio = c / t.screening
-            }
+            let k = t.soilClass(of: c)
+            let ratio = k == .strictControl ? c / t.intervention! : c / t.screening
             record(i, k)
             if k > worst || (k == worst && ratio > bestRatio) {
                 worst = k; bestRatio = ratio; best = i

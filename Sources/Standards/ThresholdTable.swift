@@ -26,6 +26,24 @@ public struct Threshold: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "screening \(screening)" + (intervention.map { ", intervention \($0)" } ?? "") + " mg/kg" }
+
+    // The one comparison rule of SoilMap: "above" a value is strictly above it (the standards'
+    // 超过; GB 15618 clauses 6.1–6.3, GB 36600 clause 5.3), so a value on a threshold gets the
+    // better class. Every classification, tally and screening asks these.
+
+    /// Whether `value` is above the screening value.
+    @inlinable public func isExceeded(by value: Double) -> Bool { value > screening }
+
+    /// Whether `value` is above the intervention value (never, where the standard sets none).
+    @inlinable public func isInterventionExceeded(by value: Double) -> Bool { intervention.map { value > $0 } ?? false }
+
+    /// The class of one value: 1 at or below the screening value, 3 above the intervention value,
+    /// 2 between (at most 2 without an intervention value). NaN is class 2 (callers treat NaN as
+    /// nodata before asking).
+    @inlinable public func soilClass(of value: Double) -> SoilClass {
+        if !isExceeded(by: value) && !value.isNaN { return .priorityProtection }
+        return isInterventionExceeded(by: value) ? .strictControl : .safeUtilization
+    }
 }
 
 /// Which standard a table belongs to; decides the class labels.
@@ -110,6 +128,15 @@ public struct ThresholdTable: Hashable, Sendable {
 
     /// The table's own spelling of `p` (`cd` → `Cd`), or `nil` when it has no such pollutant.
     public func canonical(_ p: Pollutant) -> Pollutant? { rows.first { $0.pollutant == p }?.pollutant }
+
+    /// The least strict screening and intervention values of `pollutant` over all its rows (every
+    /// land use and pH band): a value above them is above whatever its pH and land use. Screening
+    /// +∞ when the table has no row for it.
+    public func loosestThreshold(for pollutant: Pollutant) -> Threshold {
+        let mine = rows.filter { $0.pollutant == pollutant }
+        return Threshold(screening: mine.map(\.threshold.screening).max() ?? .infinity,
+                         intervention: mine.compactMap(\.threshold.intervention).max())
+    }
 
     /// Whether any threshold depends on pH.
     public var dependsOnPH: Bool { rows.contains { !$0.isPHIndependent } }

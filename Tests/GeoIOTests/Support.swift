@@ -1,11 +1,16 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import GeoIO
 
 /// Paths of the copied fixtures and scratch folders for GeoIO tests.
 enum Fixture {
     static var root: String { Bundle.module.resourcePath! + "/Fixtures" }
-    static func path(_ rel: String) -> String { root + "/" + rel }
+    /// GeoIO's own fixtures, else the shared ones of TestSupport (`nc/`).
+    static func path(_ rel: String) -> String {
+        let own = root + "/" + rel
+        return FileManager.default.fileExists(atPath: own) || !SharedFixtures.exists(rel) ? own : SharedFixtures.path(rel)
+    }
 
     /// A fresh empty folder under the system temporary directory, removed when the test process exits.
     static func scratch(_ name: String = #function) -> String {

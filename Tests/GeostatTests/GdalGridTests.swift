@@ -3,7 +3,7 @@ import GeoTypes
 import Testing
 @testable import Geostat
 
-/// gdal_grid 3.6.2 references made by Fixtures/make_gdal_grid_fixtures.sh (300 seeded points,
+/// gdal_grid 3.6.2 references made by Tests/TestSupport/Fixtures/gdal_grid/make_gdal_grid_fixtures.sh (300 seeded points,
 /// 48 × 36 cells of 250 m; gdal_grid evaluates each cell at its centre, row 0 north).
 @Suite("IDW vs gdal_grid")
 struct GdalGridTests {

@@ -3,7 +3,7 @@ import GeoTypes
 import Testing
 @testable import Geostat
 
-/// gstat 2.1-0 reference results on the Meuse data (see Fixtures/meuse_*.csv and export_meuse.R).
+/// gstat 2.1-0 reference results on the Meuse data (see Tests/TestSupport/Fixtures/meuse: meuse_*.csv and export_meuse.R).
 @Suite("Meuse vs gstat")
 struct MeuseTests {
     @Test func sampleVariogramMatchesGstat() throws {

@@ -1,12 +1,17 @@
 import Foundation
 import GeoTypes
+import TestSupport
 @testable import Geostat
 
 /// Reads fixtures copied into the test bundle (never /work/shared at run time).
 enum Fixture {
+    /// Geostat's own fixtures, else the shared Meuse and gdal_grid references of TestSupport.
     static func url(_ name: String) -> URL {
-        Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil)
-            ?? Bundle.module.resourceURL!.appendingPathComponent("Fixtures").appendingPathComponent(name)
+        if let own = Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil) { return own }
+        for folder in ["meuse", "gdal_grid"] where SharedFixtures.exists("\(folder)/\(name)") {
+            return URL(fileURLWithPath: SharedFixtures.path("\(folder)/\(name)"))
+        }
+        return Bundle.module.resourceURL!.appendingPathComponent("Fixtures").appendingPathComponent(name)
     }
 
     static func text(_ name: String) -> String { try! String(contentsOf: url(name), encoding: .utf8) }

@@ -2,91 +2,19 @@ import Foundation
 import GeoIO
 import GeoTypes
 import Testing
+@_exported import TestSupport
 
 // MARK: Fixtures and scratch folders
 
 /// The path of a file in the test bundle's `Fixtures` folder (copied by SwiftPM; nothing is
 /// read from the repository's SampleData or shared folders at run time).
+/// Fixtures shared with other test targets (meuse, gdal_grid, nc) come from TestSupport.
 func fixture(_ relativePath: String) -> String {
     guard let root = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
         fatalError("the test bundle has no Fixtures folder")
     }
-    return root.appendingPathComponent(relativePath).path
-}
-
-/// A fresh folder under the system temporary folder, removed when the value is released.
-final class ScratchFolder: @unchecked Sendable {
-    let path: String
-    init(_ label: String = #function) {
-        let safe = label.filter { $0.isLetter || $0.isNumber }
-        path = NSTemporaryDirectory() + "soilmapkit-\(safe.prefix(40))-\(UUID().uuidString.prefix(8))"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    func file(_ name: String) -> String { path + "/" + name }
-    /// The names in the folder (hidden ones included), sorted.
-    var contents: [String] { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
-// MARK: Approximate comparison
-
-/// Relative difference |a − b| / |b| (absolute when b is 0).
-func relativeDifference(_ a: Double, _ b: Double) -> Double {
-    b == 0 ? abs(a) : abs(a - b) / abs(b)
-}
-
-/// Worst relative difference over paired values, with the index where it occurs.
-func worstRelative(_ a: [Double], _ b: [Double]) -> (value: Double, index: Int) {
-    precondition(a.count == b.count)
-    var worst = (0.0, -1)
-    for i in a.indices {
-        let d = relativeDifference(a[i], b[i])
-        if !(d <= worst.0) { worst = (d, i) }  // NaN counts as worst
-    }
-    return worst
-}
-
-// MARK: Plain-text readers (independent of the code under test)
-
-/// A small RFC 4180 CSV reader: header and rows of strings (quotes removed, BOM dropped).
-struct CSVText {
-    var header: [String]
-    var rows: [[String]]
-
-    init(path: String) throws {
-        var text = try String(contentsOfFile: path, encoding: .utf8)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        var records: [[String]] = []
-        var field = "", record: [String] = [], inQuotes = false
-        var it = Array(text.unicodeScalars).makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func next() -> Unicode.Scalar? { if let p = pending { pending = nil; return p }; return it.next() }
-        while let c = next() {
-            if inQuotes {
-                if c == "\"" {
-                    if let d = next() { if d == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; pending = d } }
-                    else { inQuotes = false }
-                } else { field.unicodeScalars.append(c) }
-            } else if c == "\"" { inQuotes = true }
-            else if c == "," { record.append(field); field = "" }
-            else if c == "\n" || c == "\r" {
-                if c == "\r", let d = next(), d != "\n" { pending = d }
-                record.append(field); field = ""
-                if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
-                record = []
-            } else { field.unicodeScalars.append(c) }
-        }
-        if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
-        header = records.first ?? []
-        rows = Array(records.dropFirst())
-    }
-
-    func column(_ name: String) -> Int {
-        guard let i = header.firstIndex(of: name) else { fatalError("no column \(name) in \(header)") }
-        return i
-    }
-    func strings(_ name: String) -> [String] { let i = column(name); return rows.map { $0[i] } }
-    func numbers(_ name: String) -> [Double] { strings(name).map { Double($0) ?? .nan } }
+    let local = root.appendingPathComponent(relativePath).path
+    return FileManager.default.fileExists(atPath: local) ? local : SharedFixtures.path(relativePath)
 }
 
 /// An ESRI ASCII grid (as written by gdal_translate -of AAIGrid): north row first.

@@ -1,0 +1,125 @@
+import Foundation
+import GeoIO
+import Standards
+
+/// A SoilMap project: inputs, what to map and how, and where the outputs go.
+///
+/// Read from YAML (``Project/load(path:)``). Relative paths are relative to the project
+/// file's folder. Unknown keys and wrong types are errors naming the key and line.
+public struct Project: Sendable {
+    public struct Samples: Sendable {
+        public var path: String
+        public var layer: String?
+        public var x: String?
+        public var y: String?
+        public var crs: String?
+        public var id: String?
+        /// Text encoding of a CSV or shapefile that is not UTF-8 and declares none (GBK …).
+        public var encoding: String?
+        /// The survey round, when `path` is a SoilMap survey database.
+        public var round: String?
+        public var belowDetection: BelowDetectionRule = .half
+    }
+    public struct Parcels: Sendable {
+        public var path: String
+        public var layer: String?
+        public var idField: String?
+        public var townshipField: String?
+        public var landUseField: String?
+        public var landUseMap: [(String, String)]?
+        public var defaultLandUse: LandUse = .other
+        public var encoding: String?
+    }
+    public struct Townships: Sendable {
+        public var path: String
+        public var layer: String?
+        public var nameField: String
+        public var encoding: String?
+    }
+    /// One mapped variable.
+    public struct Variable: Sendable {
+        public var name: String
+        /// Column in the samples (default: the name).
+        public var field: String
+        /// `auto` (lowest leave-one-out RMSE), or a fixed method.
+        public var method: MethodChoice
+        public var settings: InterpolationSettings
+        /// Whether the pollutant counts in the classification.
+        public var classify: Bool
+    }
+
+    public var file: String
+    public var name: String
+    public var samples: Samples
+    public var parcels: Parcels
+    public var townships: Townships?
+    public var standard: StandardChoice
+    public var pollutants: [Variable]
+    public var ph: Variable
+    /// Cell size in working-CRS units (metres).
+    public var resolution: Double
+    /// Working CRS; nil = the parcels' CRS if projected, else the GK zone of the data's centre.
+    public var crs: String?
+    /// Grid margin around the parcels' extent (metres).
+    public var margin: Double
+    /// Land use used for the class raster (cells have no parcel): `other` by default.
+    public var rasterLandUse: LandUse
+    public var rule: ParcelRule
+    public var area: AreaMode
+    public var outputDir: String
+    /// Compression of the surface COGs (`outputs.compress`): DEFLATE (the default, read by every
+    /// GIS) or ZSTD (about half the CPU to write and read; GDAL ≥ 2.3 and QGIS read it, ArcGIS 10.x
+    /// does not).
+    public var surfaceCompression: Compression = .deflate
+    /// The cells the surfaces hold (`outputs.surfaces`): the study area (default) or the whole grid.
+    public var surfaceExtent: SurfaceExtent = .studyArea
+    public var threads: Int?
+    /// Monitoring around key supervised enterprises (optional).
+    public var monitoring: Monitoring?
+
+    /// The `monitoring:` section: enterprises (points or site polygons) and ring limits.
+    public struct Monitoring: Sendable {
+        public var path: String
+        public var layer: String?
+        public var idField: String?
+        public var nameField: String?
+        /// Ring limits in metres, increasing (e.g. 0, 500, 1000, 2000).
+        public var rings: [Double]
+        /// Land use of the soil around the enterprises (GB 15618 thresholds).
+        public var landUse: LandUse = .other
+
+        /// The monitoring settings of a run of `project`.
+        func settings(_ project: Project) -> MonitorSettings {
+            var ms = MonitorSettings(rings: rings)
+            ms.idField = idField
+            ms.nameField = nameField
+            ms.standard = project.standard
+            ms.landUse = landUse
+            ms.phColumn = project.ph.field
+            return ms
+        }
+    }
+
+    /// Which cells the surface rasters of a run hold (`outputs.surfaces`).
+    public enum SurfaceExtent: String, Sendable {
+        /// The study area (the townships, else the parcels), every parcel's cells and the
+        /// monitoring rings' reach; nodata elsewhere, and those cells are not interpolated.
+        case studyArea = "study_area"
+        /// Every cell of the grid rectangle.
+        case grid
+    }
+
+    /// Every mapped variable in the order a run interpolates them: pH first (the pollutants'
+    /// pH-dependent exceedance probabilities need its surface), then the pollutants.
+    public var variables: [Variable] { [ph] + pollutants }
+
+    /// The pollutants that count in the classification (`classify: true`, the default), in order.
+    public var classifiedPollutants: [Variable] { pollutants.filter(\.classify) }
+
+    /// Resolves a path from the project file relative to its folder.
+    public func resolve(_ p: String) -> String {
+        if p.hasPrefix("/") { return p }
+        let dir = URL(fileURLWithPath: file).deletingLastPathComponent()
+        return dir.appendingPathComponent(p).standardizedFileURL.path
+    }
+}
