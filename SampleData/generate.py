@@ -718,6 +718,25 @@ TOWNSHIP_FIELDS = [("code", ogr.OFTString, 9), ("code12", ogr.OFTString, 12), ("
                    ("kind", ogr.OFTString, 6), ("name_en", ogr.OFTString, 24), ("area_km2", ogr.OFTReal, 0)]
 PARCEL_FIELDS = [("parcel_id", ogr.OFTString, 12), ("town_code", ogr.OFTString, 9), ("town_name", ogr.OFTString, 24),
                  ("land_use", ogr.OFTString, 12), ("owner", ogr.OFTString, 24), ("area_ha", ogr.OFTReal, 0)]
+# 第三次全国国土调查 (三调) 地类图斑 fields, as survey data delivers them: 地类编码/名称 (GB/T 21010-2017),
+# 坐落单位代码/名称 (the village), 图斑地类面积 (m², the geometry area less 扣除地类 such as 田坎), and
+# two fields of the bureau's own: 安全利用措施 (the measure taken) and 农产品是否达标 (crops met the standard).
+SANDIAO_FIELDS = [("DLBM", ogr.OFTString, 5), ("DLMC", ogr.OFTString, 12), ("ZLDWDM", ogr.OFTString, 19),
+                  ("ZLDWMC", ogr.OFTString, 24), ("TBDLMJ", ogr.OFTReal, 0), ("AQLYCS", ogr.OFTString, 12),
+                  ("NCPDB", ogr.OFTString, 2)]
+DLBM = {"水田": "0101", "水浇地": "0102", "旱地": "0103", "果园": "0201"}
+# Non-farmland classes some 图斑 carry in DLBM (their land_use keeps the farmland value), so a
+# project on DLBM shows how SoilMap leaves other land out.
+OTHER_LAND = [("0301", "乔木林地"), ("0404", "其他草地"), ("1104", "坑塘水面")]
+CROPS = {"水田": ["稻谷", "水稻"], "水浇地": ["小麦", "玉米"], "旱地": ["玉米", "小麦"], "果园": ["水果"]}
+# log10 bioconcentration factors (crop / soil) at pH 5 and their fall per pH unit, by crop and
+# contaminant: rice takes up Cd strongly in acid soil; Pb, Hg, Cr and As little (orders of
+# magnitude from the soil-to-crop literature, e.g. rice Cd BCF about 0.1-1).
+BCF = {"稻谷": {"Cd": (-0.05, 0.22), "Pb": (-2.5, 0.05), "Hg": (-1.0, 0.05), "As": (-1.9, 0.02), "Cr": (-2.2, 0.05)},
+       "小麦": {"Cd": (-0.55, 0.15), "Pb": (-2.4, 0.05), "Hg": (-1.1, 0.05), "As": (-2.0, 0.02), "Cr": (-2.1, 0.05)},
+       "玉米": {"Cd": (-1.1, 0.12), "Pb": (-2.6, 0.05), "Hg": (-1.3, 0.05), "As": (-2.2, 0.02), "Cr": (-2.3, 0.05)},
+       "水果": {"Cd": (-1.3, 0.10), "Pb": (-3.0, 0.05), "Hg": (-1.8, 0.05), "As": (-2.6, 0.02), "Cr": (-2.8, 0.05)}}
+CROP_METALS = ["Cd", "Pb", "Hg", "As", "Cr"]
 
 
 def add_fields(lyr, fields):
@@ -744,9 +763,78 @@ def parcel_rows(parcels, names=TOWNSHIPS):
     rows = []
     for p in parcels:
         c9, _, name, _, _ = names[p["town"]]
-        rows.append(({"parcel_id": p["id"], "town_code": c9, "town_name": name, "land_use": p["land_use"],
-                      "owner": p["owner"], "area_ha": round(p["geom"].GetArea() / 1e4, 4)}, p["geom"]))
+        attrs = {"parcel_id": p["id"], "town_code": c9, "town_name": name, "land_use": p["land_use"],
+                 "owner": p["owner"], "area_ha": round(p["geom"].GetArea() / 1e4, 4)}
+        attrs.update(p.get("sandiao", {}))
+        rows.append((attrs, p["geom"]))
     return rows
+
+
+def add_sandiao(rng, parcels, model, names=TOWNSHIPS):
+    """三调 fields of every parcel (a separate random stream, so the older fields keep their
+    values): village codes in township order, TBDLMJ = area less 0-6 % of 田坎, 1 % of 图斑
+    other land in DLBM, and measures on the parcels whose soil (the model at the parcel) is
+    polluted: 安全利用 measures on most class-2 land with crops mostly up to standard,
+    严格管控 measures on most class-3 land."""
+    villages = {}
+    x = np.array([p["pos"][0] for p in parcels]); y = np.array([p["pos"][1] for p in parcels])
+    vals = model.evaluate(x, y, rng)
+    cls, _ = classify(vals, [p["land_use"] for p in parcels])
+    for n, p in enumerate(parcels):
+        c9 = names[p["town"]][0]
+        key = (c9, p["owner"])
+        if key not in villages:
+            villages[key] = "%s%03d0000000" % (c9, 200 + sum(1 for k in villages if k[0] == c9) + 1)
+        code, name = DLBM[p["land_use"]], p["land_use"]
+        if rng.random() < 0.01:
+            code, name = OTHER_LAND[int(rng.integers(len(OTHER_LAND)))]
+        measure, met = "", ""
+        if cls[n] == 2 and rng.random() < 0.85:
+            measure = ["农艺调控", "替代种植", "低积累品种"][int(rng.integers(3))]
+            met = "是" if rng.random() < 0.9 else "否"
+        elif cls[n] == 3 and rng.random() < 0.9:
+            measure = ["种植结构调整", "退耕还林还草"][int(rng.integers(2))]
+        p["sandiao"] = {"DLBM": code, "DLMC": name, "ZLDWDM": villages[key], "ZLDWMC": p["owner"],
+                        "TBDLMJ": round(p["geom"].GetArea() * (1 - round(rng.uniform(0.0, 0.06), 2)), 2),
+                        "AQLYCS": measure, "NCPDB": met}
+
+
+def crop_samples(rng, ids, pts, vals, land_uses, prefix="C"):
+    """Crop samples co-monitored with the soil samples (a separate random stream): at 30 % of the
+    soil points three samples of the parcel's crop, at another 30 % one; each contaminant from
+    the soil value by a pH-dependent bioconcentration factor with log-normal noise. The paddy
+    crop is written 稻谷 or 水稻 (a name the project's crops.crop_map maps)."""
+    rows = []
+    n = 0
+    for i, sid in enumerate(ids):
+        lu = land_uses[i] or "旱地"
+        r = rng.random()
+        count = 3 if r < 0.3 else (1 if r < 0.6 else 0)
+        for _ in range(count):
+            written = CROPS[lu][int(rng.integers(len(CROPS[lu])))]
+            crop = "稻谷" if written == "水稻" else written
+            n += 1
+            row = {"sample_id": "%s%04d" % (prefix, n), "crop": written, "soil_sample": sid,
+                   "x": float(pts[i, 0]) + rng.uniform(-3, 3), "y": float(pts[i, 1]) + rng.uniform(-3, 3)}
+            for m in CROP_METALS:
+                a, b = BCF[crop][m]
+                row[m] = vals[m][i] * 10 ** (a - b * (vals["pH"][i] - 5.0) + rng.normal(0, 0.25))
+            rows.append(row)
+    return rows
+
+
+CROP_HEADER = ["sample_id", "lon", "lat", "crop", "soil_sample"] + CROP_METALS
+
+
+def write_crops(path, rows):
+    tr = osr.CoordinateTransformation(srs_work(), srs_wgs84())
+    ll = tr.TransformPoints([(r["x"], r["y"]) for r in rows])
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(CROP_HEADER)
+        for n, r in enumerate(rows):
+            w.writerow([r["sample_id"], "%.6f" % ll[n][0], "%.6f" % ll[n][1], r["crop"], r["soil_sample"]]
+                       + ["%.4f" % r[m] for m in CROP_METALS])
 
 
 def create_layer(ds, name, gtype, fields, options):
@@ -777,7 +865,8 @@ ENTERPRISE_FIELDS = [("enterprise_id", ogr.OFTString, 12), ("name", ogr.OFTStrin
 def write_gpkg(path, township_rows_, parcel_rows_, sources_=None):
     remove_dataset(path)
     ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
-    write_layer(ds, "parcels", ogr.wkbMultiPolygon, PARCEL_FIELDS, parcel_rows_,
+    fields = PARCEL_FIELDS + (SANDIAO_FIELDS if parcel_rows_ and "DLBM" in parcel_rows_[0][0] else [])
+    write_layer(ds, "parcels", ogr.wkbMultiPolygon, fields, parcel_rows_,
                 ["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES",
                  "DESCRIPTION=SYNTHETIC farmland parcels (SoilMap sample data)"], multi=True)
     write_layer(ds, "townships", ogr.wkbPolygon, TOWNSHIP_FIELDS, township_rows_,
@@ -1145,17 +1234,22 @@ def main():
     townships, county, window, sources, acid, ctx, parcels, model = (
         c["townships"], c["county"], c["window"], c["sources"], c["acid"], c["ctx"], c["parcels"], c["model"])
     river = ctx["river"]
+    # 三调 fields and crop samples come from streams of their own, so every older value stays.
+    add_sandiao(np.random.default_rng(args.seed + 1), parcels, model)
+    crop_rng = np.random.default_rng(args.seed + 2)
 
     # ---- full project
-    pts, _ = survey_design(rng, county, ctx, parcels, 745.0, 80, 90)
+    pts, land = survey_design(rng, county, ctx, parcels, 745.0, 80, 90)
     vals = model.evaluate(pts[:, 0], pts[:, 1], rng)
     ids = ["S%04d" % (n + 1) for n in range(len(pts))]
     gpkg = os.path.join(out, "gaoping_farmland.gpkg")
     trows, prows = township_rows(townships), parcel_rows(parcels)
     write_gpkg(gpkg, trows, prows, sources)
-    write_shp(os.path.join(out, "gaoping_parcels_gbk.shp"), "gaoping_parcels_gbk", ogr.wkbPolygon, PARCEL_FIELDS, prows)
+    write_shp(os.path.join(out, "gaoping_parcels_gbk.shp"), "gaoping_parcels_gbk", ogr.wkbPolygon, PARCEL_FIELDS + SANDIAO_FIELDS, prows)
     write_shp(os.path.join(out, "gaoping_townships_gbk.shp"), "gaoping_townships_gbk", ogr.wkbPolygon, TOWNSHIP_FIELDS, trows)
     write_samples(os.path.join(out, "samples.csv"), ids, pts, vals)
+    crops = crop_samples(crop_rng, ids, pts, vals, land)
+    write_crops(os.path.join(out, "crops.csv"), crops)
 
     # ---- small project
     wminx, wmaxx, wminy, wmaxy = window
@@ -1173,19 +1267,21 @@ def main():
     sprows = [inside[n] for n in pick]
     small_parcels = [{"pos": (r[1].PointOnSurface().GetX(), r[1].PointOnSurface().GetY()),
                       "land_use": r[0]["land_use"]} for r in sprows]
-    spts, _ = survey_design(rng, county, {"sources": [sources[0]], "river": river}, small_parcels, 430.0, 14, 0, window)
+    spts, sland = survey_design(rng, county, {"sources": [sources[0]], "river": river}, small_parcels, 430.0, 14, 0, window)
     svals = model.evaluate(spts[:, 0], spts[:, 1], rng)
     sids = ["SM%03d" % (n + 1) for n in range(len(spts))]
     sdir = os.path.join(out, "small")
     sgpkg = os.path.join(sdir, "gaoping_small.gpkg")
     write_gpkg(sgpkg, srows, sprows)
-    write_shp(os.path.join(sdir, "gaoping_small_parcels_gbk.shp"), "gaoping_small_parcels_gbk", ogr.wkbPolygon, PARCEL_FIELDS, sprows)
+    write_shp(os.path.join(sdir, "gaoping_small_parcels_gbk.shp"), "gaoping_small_parcels_gbk", ogr.wkbPolygon, PARCEL_FIELDS + SANDIAO_FIELDS, sprows)
     write_shp(os.path.join(sdir, "gaoping_small_townships_gbk.shp"), "gaoping_small_townships_gbk", ogr.wkbPolygon, TOWNSHIP_FIELDS, srows)
     write_samples(os.path.join(sdir, "samples.csv"), sids, spts, svals)
+    scrops = crop_samples(crop_rng, sids, spts, svals, sland, prefix="CM")
+    write_crops(os.path.join(sdir, "crops.csv"), scrops)
 
     print("county area %.2f km2, centre (%.2f, %.2f) EPSG:%d" % (county.GetArea() / 1e6, cx, cy, WORK_EPSG))
-    print("parcels %d, samples %d; small: townships %d, parcels %d, samples %d"
-          % (len(parcels), len(pts), len(srows), len(sprows), len(spts)))
+    print("parcels %d, samples %d, crop samples %d; small: townships %d, parcels %d, samples %d, crop samples %d"
+          % (len(parcels), len(pts), len(crops), len(srows), len(sprows), len(spts), len(scrops)))
     print("small window (minx, maxx, miny, maxy):", window)
     for s in sources:
         print("source %-10s x=%.1f y=%.1f" % (s["id"], s["x"], s["y"]))

@@ -80,7 +80,8 @@ public struct ClassifiedBlock: Hashable, Sendable {
 /// Per pollutant, with its threshold for the land use and the cell's (rounded) pH band:
 /// `C ≤ screening` → 1; `screening < C ≤ intervention` → 2; `C > intervention` → 3; a
 /// pollutant without an intervention value gives at most 2. A value exactly on a threshold
-/// gets the better class (clauses 6.1–6.3 of GB 15618; 5.3 of GB 36600).
+/// gets the better class (clauses 6.1–6.3 of GB 15618; 5.3 of GB 36600), at the precision the
+/// value is stored in (``precisions``: a Float32 surface's 0.3 is at a screening value of 0.3).
 ///
 /// The cell's class is the worst over the counted pollutants. The controlling pollutant is
 /// the one giving that class; on a tie, the one with the highest ratio of C to the threshold
@@ -107,6 +108,9 @@ public struct Classifier: Hashable, Sendable {
     /// Counted pollutants, in the order of the concentration arrays; spelled as in the table.
     public let pollutants: [Pollutant]
     public let options: ClassificationOptions
+    /// Per pollutant, the precision its values are stored in; thresholds and values are
+    /// compared at it (``ValuePrecision``). Doubles unless given.
+    public let precisions: [ValuePrecision]
     /// Per pollutant, one or two (rotation) band lists.
     let rules: [[[ThresholdRow]]]
     let needsPH: Bool
@@ -115,8 +119,10 @@ public struct Classifier: Hashable, Sendable {
     ///   has no rows for a pollutant under `landUse`.
     public init(table: ThresholdTable, landUse: LandUse = .other,
                 pollutants: [Pollutant] = Pollutant.gb15618WithIntervention,
-                options: ClassificationOptions = ClassificationOptions()) throws(StandardsError) {
+                options: ClassificationOptions = ClassificationOptions(),
+                precisions: [ValuePrecision]? = nil) throws(StandardsError) {
         precondition(!pollutants.isEmpty, "Classifier needs at least one pollutant")
+        precondition(precisions == nil || precisions!.count == pollutants.count, "one precision per pollutant")
         precondition(pollutants.count < 255, "at most 254 pollutants fit the UInt8 controlling-pollutant code")
         var canon: [Pollutant] = [], rules: [[[ThresholdRow]]] = []
         for p in pollutants {
@@ -134,6 +140,7 @@ public struct Classifier: Hashable, Sendable {
         self.landUse = landUse
         self.pollutants = canon
         self.options = options
+        self.precisions = precisions ?? Array(repeating: .double, count: pollutants.count)
         self.rules = rules
         self.needsPH = rules.contains { $0.contains { $0.contains { !$0.isPHIndependent } } }
     }
@@ -141,14 +148,14 @@ public struct Classifier: Hashable, Sendable {
     /// Whether a pH is needed (some counted pollutant's threshold depends on it).
     public var requiresPH: Bool { needsPH }
 
-    /// The threshold of pollutant `i` at an already rounded pH.
+    /// The threshold of pollutant `i` at an already rounded pH, at the pollutant's precision.
     func threshold(_ i: Int, pH: Double) -> Threshold? {
         var t: Threshold?
         for set in rules[i] {
             guard let row = set.first(where: { $0.isPHIndependent || $0.contains(pH: pH) }) else { return nil }
             t = t.map { $0.stricter(row.threshold) } ?? row.threshold
         }
-        return t
+        return t?.at(precisions[i])
     }
 
     /// The screening and intervention values of pollutant `i` (an index into ``pollutants``)
@@ -198,7 +205,7 @@ public struct Classifier: Hashable, Sendable {
         var worst = SoilClass.priorityProtection, best: Int? = nil, bestRatio = -Double.infinity
         var missing = pH == nil
         for i in 0..<pollutants.count {
-            let c = value(i)
+            let c = precisions[i].round(value(i))
             if c.isNaN { missing = true; continue }
             guard let ph = pH else { continue }
             guard let t = threshold(i, pH: ph) else {
@@ -257,5 +264,46 @@ public struct Classifier: Hashable, Sendable {
             controlling[j] = c.map { UInt8($0 + 1) } ?? 0
         }
         return ClassifiedBlock(classes: classes, controlling: controlling, perPollutant: perPollutant ? per : nil)
+    }
+}
+
+/// Classifies cells whose land use varies from cell to cell: each cell with the classifier of
+/// its land use (issue 24: a cell inside a parcel takes the parcel's land use, 水田 cells paddy
+/// values; other cells the default land use).
+///
+/// - Precondition: every classifier counts the same pollutants in the same order, so controlling
+///   pollutant codes mean the same whatever the cell's land use.
+public struct LandUseClassifiers: Sendable {
+    /// The classifiers by land-use code: code 0 is the default land use.
+    public let classifiers: [Classifier]
+
+    public init(_ classifiers: [Classifier]) {
+        precondition(!classifiers.isEmpty && classifiers.allSatisfy { $0.pollutants == classifiers[0].pollutants },
+                     "LandUseClassifiers: one pollutant list for every land use")
+        self.classifiers = classifiers
+    }
+
+    /// Classifies a block as ``Classifier/classify(block:pH:perPollutant:)`` does, cell `j` with
+    /// `classifiers[landUse[j]]`.
+    @_specialize(exported: true, where F == Double)
+    public func classify<F: BinaryFloatingPoint & Sendable>(block concentrations: [[F]], pH: PHInput<F>,
+                                                            landUse: [UInt8]) throws(StandardsError) -> ClassifiedBlock {
+        let count = concentrations.first?.count ?? 0
+        precondition(landUse.count == count, "land-use codes of \(landUse.count) cells for \(count)")
+        var classes = [UInt8](repeating: 0, count: count)
+        var controlling = [UInt8](repeating: 0, count: count)
+        for j in 0..<count {
+            let c = classifiers[Int(landUse[j])]
+            let ph: Double?
+            switch pH {
+            case .constant(let v): ph = try c.preparedPH(v, index: nil)!
+            case .notGiven: ph = try c.preparedPH(c.requiresPH ? nil : 0, index: nil)!
+            case .perCell(let a): ph = try c.preparedPH(Double(a[j]), index: j)!
+            }
+            let (k, ctl) = try c.classifyCell(value: { Double(concentrations[$0][j]) }, pH: ph) { _, _ in }
+            classes[j] = k.rawValue
+            controlling[j] = ctl.map { UInt8($0 + 1) } ?? 0
+        }
+        return ClassifiedBlock(classes: classes, controlling: controlling, perPollutant: nil)
     }
 }

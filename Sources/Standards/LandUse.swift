@@ -37,8 +37,15 @@ public enum LandUse: String, CaseIterable, Hashable, Sendable, CustomStringConve
 /// canonical names (`paddy`, `other`, `orchard`, `rotation`), so `"Paddy"` always works.
 public struct LandUseMapping: Hashable, Sendable {
     public var entries: [String: LandUse]
+    /// Whether values the entries do not know are looked up among the land survey's farmland
+    /// codes and names (``LandSurveyCodes``): true for ``chineseDefault``, false for a mapping the
+    /// user wrote (whose values outside it are errors, as the user listed what they mean).
+    public var knowsLandSurvey: Bool
 
-    public init(_ entries: [String: LandUse]) { self.entries = entries }
+    public init(_ entries: [String: LandUse], knowsLandSurvey: Bool = false) {
+        self.entries = entries
+        self.knowsLandSurvey = knowsLandSurvey
+    }
 
     /// 水田→paddy; 水浇地, 旱地, 茶园, 其他园地, 草地, 其他→other; 果园→orchard;
     /// 水旱轮作, 水旱轮作地→rotation.
@@ -47,7 +54,7 @@ public struct LandUseMapping: Hashable, Sendable {
         "水浇地": .other, "旱地": .other, "茶园": .other, "其他园地": .other, "草地": .other, "其他": .other,
         "果园": .orchard,
         "水旱轮作": .rotation, "水旱轮作地": .rotation,
-    ])
+    ], knowsLandSurvey: true)
 
     /// Parses `"水田=paddy,旱地=other,果园=orchard"` (`:` also accepted; spaces ignored).
     public init(parse spec: String) throws(StandardsError) {
@@ -62,14 +69,19 @@ public struct LandUseMapping: Hashable, Sendable {
             e[key] = lu
         }
         self.entries = e
+        self.knowsLandSurvey = false
     }
 
-    /// The land use for an attribute value, or `nil` when the mapping does not know it.
+    /// The land use for an attribute value, or `nil` when the mapping does not know it: the
+    /// mapping's entries (as written, then case-insensitively), the canonical names, then — for
+    /// the default mapping (``knowsLandSurvey``) — the land survey's farmland codes and names
+    /// (GB/T 21010: `0101`/水田 → paddy, `0201`/果园 → orchard, `0102` 水浇地, `0103` 旱地,
+    /// `0202`–`0204` 园地 → other; ``LandSurveyCodes``).
     public func landUse(for value: String) -> LandUse? {
         let v = value.trimmingWhitespace()
         if let lu = entries[v] { return lu }
         let lower = v.lowercased()
         if let hit = entries.first(where: { $0.key.lowercased() == lower }) { return hit.value }
-        return LandUse(name: v)
+        return LandUse(name: v) ?? (knowsLandSurvey ? LandSurveyCodes.lookup(v)?.landUse : nil)
     }
 }

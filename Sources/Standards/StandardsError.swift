@@ -20,6 +20,8 @@ public enum StandardsError: Error, Hashable, Sendable, CustomStringConvertible {
     case pHOutOfRange(Double, index: Int?)
     /// The table depends on pH but no pH was given.
     case pHRequired(source: String)
+    /// A food-limit table names the same contaminant and crop twice.
+    case duplicateFoodLimit(pollutant: String, crop: String, line: Int, first: Int, source: String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,7 @@ public enum StandardsError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .noPHBand(p, u, ph, s): return "\(s): no pH band for \(p) (land use \(u)) contains pH \(ph)"
         case let .pHOutOfRange(v, i): return "pH \(v) is outside 0–14\(i.map { " (cell \($0) of the block)" } ?? "")"
         case let .pHRequired(s): return "\(s): thresholds depend on pH but no pH was given"
+        case let .duplicateFoodLimit(p, c, l, f, s): return "\(s):\(l): \(p) for \(c) is given again (first on line \(f)); give each contaminant and crop once"
         }
     }
 }

@@ -31,6 +31,14 @@ public struct Threshold: Hashable, Sendable, CustomStringConvertible {
     // 超过; GB 15618 clauses 6.1–6.3, GB 36600 clause 5.3), so a value on a threshold gets the
     // better class. Every classification, tally and screening asks these.
 
+    /// The threshold as a value stored at `precision` would meet it: each value rounded to that
+    /// precision, so that a Float32 cell holding 0.3 (0.30000001…) is not above a screening
+    /// value of 0.3 — the same Float32 number (issue 24: "exactly at a threshold is not above it,
+    /// at the precision it is stored in").
+    @inlinable public func at(_ precision: ValuePrecision) -> Threshold {
+        precision == .double ? self : Threshold(screening: precision.round(screening), intervention: intervention.map(precision.round))
+    }
+
     /// Whether `value` is above the screening value.
     @inlinable public func isExceeded(by value: Double) -> Bool { value > screening }
 
@@ -212,7 +220,7 @@ extension ThresholdTable {
         return try? String(contentsOf: url, encoding: .utf8)
     }
 
-    private enum BuiltIn {
+    enum BuiltIn {
         static let gb15618: ThresholdTable = load { () throws(StandardsError) in
             try ThresholdTable(csv: text("gb15618-2018"), source: "GB 15618-2018")
         }
@@ -222,6 +230,11 @@ extension ThresholdTable {
         static let gb36600Class2: ThresholdTable = load { () throws(StandardsError) in
             try ThresholdTable(gb36600CSV: text("gb36600-2018"), class: .class2, source: "GB 36600-2018 class 2")
         }
+        static let gb2762: FoodLimitTable = {
+            do { return try FoodLimitTable(csv: text("gb2762-2022"), source: "GB 2762-2022") } catch {
+                fatalError("built-in table does not parse: \(error)")
+            }
+        }()
         static func text(_ name: String) -> String {
             guard let s = bundledCSV(named: name) else { fatalError("Standards resource \(name).csv is missing from the bundle") }
             return s

@@ -44,3 +44,51 @@ public enum PointsInZone {
         return points.indices.filter { ext.contains(points[$0]) && zone.contains(points[$0]) }
     }
 }
+
+/// Which of many zones holds a point (the first in order where zones overlap), for many points:
+/// zones are bucketed on a coarse grid of their bounding boxes, so a query tests only the zones
+/// whose boxes meet the point's bucket, then point in polygon as ``PointsInZone`` does.
+///
+/// - Edge behaviour: a point on a zone's boundary is in neither side (point in polygon's rule);
+///   zones without coordinates hold nothing.
+public struct ZoneIndex: Sendable {
+    public let zones: [Geometry]
+    private let extents: [Extent?]
+    private let bounds: Extent?
+    private let columns: Int, rows: Int
+    /// Per bucket, the zones whose boxes meet it, in zone order.
+    private let buckets: [[Int32]]
+
+    public init(_ zones: [Geometry]) {
+        self.zones = zones
+        extents = zones.map(\.extent)
+        let all = extents.compactMap { $0 }
+        bounds = all.isEmpty ? nil : Extent(minX: all.map(\.minX).min()!, minY: all.map(\.minY).min()!,
+                                            maxX: all.map(\.maxX).max()!, maxY: all.map(\.maxY).max()!)
+        let side = max(1, Int(Double(max(all.count, 1)).squareRoot()))
+        columns = side; rows = side
+        var b = [[Int32]](repeating: [], count: side * side)
+        if let bounds {
+            for (k, e) in extents.enumerated() {
+                guard let e else { continue }
+                let (c0, r0) = Self.bucket(Coordinate(e.minX, e.minY), bounds, side, side)
+                let (c1, r1) = Self.bucket(Coordinate(e.maxX, e.maxY), bounds, side, side)
+                for r in min(r0, r1)...max(r0, r1) { for c in c0...c1 { b[r * side + c].append(Int32(k)) } }
+            }
+        }
+        buckets = b
+    }
+
+    private static func bucket(_ p: Coordinate, _ e: Extent, _ columns: Int, _ rows: Int) -> (Int, Int) {
+        let fx = e.width > 0 ? (p.x - e.minX) / e.width : 0, fy = e.height > 0 ? (p.y - e.minY) / e.height : 0
+        return (min(columns - 1, max(0, Int(fx * Double(columns)))), min(rows - 1, max(0, Int(fy * Double(rows)))))
+    }
+
+    /// The index of the first zone holding `p`, or nil.
+    public func zone(containing p: Coordinate) -> Int? {
+        guard let bounds, bounds.contains(p) else { return nil }
+        let (c, r) = Self.bucket(p, bounds, columns, rows)
+        for k in buckets[r * columns + c] where extents[Int(k)]!.contains(p) && zones[Int(k)].contains(p) { return Int(k) }
+        return nil
+    }
+}

@@ -45,6 +45,20 @@ public enum GeometryOps {
         }
     }
 
+    /// The shortest distance between `a` and `b` (`OGR_G_Distance`, GEOS), in CRS units (use a
+    /// projected CRS); 0 when they meet.
+    public static func distance(_ a: Geometry, _ b: Geometry) throws(LibraryError) -> Double {
+        try withOGR(a) { ha in
+            try withOGR(b) { hb in
+                let d: Result<Double, LibraryError> = withGDALErrors { errs in
+                    let v = OGR_G_Distance(ha, hb)  // -1 on failure
+                    return v < 0 ? .failure(LibraryError(.gdal, function: "OGR_G_Distance", messages: errs.all)) : .success(v)
+                }
+                return try d.get()
+            }
+        }
+    }
+
     /// The part of `a` outside `b` (`OGR_G_Difference`, GEOS), polygonal parts only.
     public static func difference(_ a: Geometry, _ b: Geometry) throws(LibraryError) -> Geometry {
         try withOGR(a) { ha in

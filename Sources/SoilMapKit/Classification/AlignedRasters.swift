@@ -14,6 +14,9 @@ public final class AlignedRasters {
     public let crs: CRS?
     private let bands: [RasterBand]
     private let nodata: [Double?]
+    /// The precision each raster stores its values in (Float32 bands: ``ValuePrecision/float32``),
+    /// at which they meet thresholds.
+    public let precisions: [ValuePrecision]
     /// The cells the files hold, in ``grid`` indices: the whole grid, or a tile's window.
     public let available: GridWindow
 
@@ -31,7 +34,7 @@ public final class AlignedRasters {
     }
 
     private init(copying o: AlignedRasters, grid: GridSpec, available: GridWindow) {
-        names = o.names; paths = o.paths; crs = o.crs; bands = o.bands; nodata = o.nodata
+        names = o.names; paths = o.paths; crs = o.crs; bands = o.bands; nodata = o.nodata; precisions = o.precisions
         self.grid = grid
         self.available = available
     }
@@ -66,6 +69,7 @@ public final class AlignedRasters {
         self.crs = crs
         self.bands = bands
         self.nodata = bands.map(\.nodata)
+        self.precisions = bands.map { $0.pixelType == .float32 ? .float32 : .double }
         self.available = GridWindow(grid: grid!)
     }
 

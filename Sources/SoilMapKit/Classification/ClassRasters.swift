@@ -30,3 +30,17 @@ public func controllingRasterSpec(grid: GridSpec, crs: CRS?, pollutants: [String
                       cloudOptimized: layout == .cog, overviewResampling: layout == .cog ? .mode : nil, metadata: metadata,
                       bandDescription: "controlling pollutant", colorTable: colours, categoryNames: names)
 }
+
+/// The writers of a class raster and, when `controlling` is given, its controlling-pollutant
+/// raster, with their specifications and metadata: `classify`, `run`, `tile` and `merge` make
+/// them here, so their files carry the same colours, names and `SOILMAP_*` metadata.
+func classRasterWriters(class classPath: String, controlling: String?, grid: GridSpec, crs: CRS?, table: ThresholdTable,
+                        pollutants: [Pollutant], standard: StandardChoice, landUse: LandUse, parcelLandUses: Bool,
+                        layout: SurfaceLayout) throws -> (RasterWriter, RasterWriter?) {
+    let md = RasterMetadata.classes(standard: standard, landUse: landUse, pollutants: pollutants, parcelLandUses: parcelLandUses)
+    let cw = try RasterWriter(path: classPath, spec: classRasterSpec(grid: grid, crs: crs, standard: table.kind, metadata: md, layout: layout))
+    let ctw = try controlling.map {
+        try RasterWriter(path: $0, spec: controllingRasterSpec(grid: grid, crs: crs, pollutants: pollutants.map(\.name), metadata: md, layout: layout))
+    }
+    return (cw, ctw)
+}

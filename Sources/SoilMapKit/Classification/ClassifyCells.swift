@@ -21,11 +21,26 @@ public func runClassify(surfaces: [(name: String, path: String)], phPath: String
                         standard: StandardChoice, landUse: LandUse, output: String, controllingOutput: String?,
                         overwrite: Bool = true, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                         mask: [Bool]? = nil, maskPath: String? = nil, layout: SurfaceLayout = .cog) throws -> ClassifyReport {
+    try runClassify(surfaces: surfaces, phPath: phPath, phValue: phValue, standard: standard, landUse: landUse, cellLandUses: nil,
+                    output: output, controllingOutput: controllingOutput, overwrite: overwrite, threads: threads, mask: mask,
+                    maskPath: maskPath, layout: layout)
+}
+
+/// `runClassify` with each cell's own land use (`cellLandUses`, the parcels' land uses over the
+/// surfaces' grid; nil: `landUse` everywhere).
+func runClassify(surfaces: [(name: String, path: String)], phPath: String?, phValue: Double?,
+                 standard: StandardChoice, landUse: LandUse, cellLandUses: CellLandUses?, output: String, controllingOutput: String?,
+                 overwrite: Bool, threads: Int, mask: [Bool]?, maskPath: String?, layout: SurfaceLayout) throws -> ClassifyReport {
     let table = try standard.table()
-    let classifier = try Classifier(table: table, landUse: landUse, pollutants: surfaces.map { Pollutant($0.name) })
     var all = surfaces
-    if let phPath { all.append((name: "pH", path: phPath)) }
+    if let phPath { all.append((name: Analyte.pHName, path: phPath)) }
     let rasters = try AlignedRasters(all)
+    // Thresholds meet the values at the surfaces' stored precision (Float32 surfaces: Float32).
+    let precisions = Array(rasters.precisions.prefix(surfaces.count))
+    let classifier = try Classifier(table: table, landUse: landUse, pollutants: surfaces.map { Pollutant($0.name) }, precisions: precisions)
+    let perCell = try cellLandUses.map { c in
+        LandUseClassifiers([classifier] + (try c.uses.map { try Classifier(table: table, landUse: $0, pollutants: classifier.pollutants, precisions: precisions) }))
+    }
     if classifier.requiresPH && phPath == nil && phValue == nil {
         throw InputError(.invalidArgument, path: nil, "\(standard.name) thresholds depend on pH: give --ph PH.tif or --ph-value 6.8")
     }
@@ -37,14 +52,10 @@ public func runClassify(surfaces: [(name: String, path: String)], phPath: String
     var warnings: [String] = []
     let mask = try maskPath.map { try polygonMask(path: $0, grid: grid, crs: rasters.crs, warnings: &warnings) } ?? mask
     let files = OutputFiles(overwrite: overwrite)
-    let md = RasterMetadata.classes(standard: standard, landUse: landUse, pollutants: classifier.pollutants)
-    let cw = try RasterWriter(path: try files.temporaryPath(for: output),
-                              spec: classRasterSpec(grid: grid, crs: rasters.crs, standard: table.kind, metadata: md, layout: layout))
-    let ctw = try controllingOutput.map {
-        try RasterWriter(path: try files.temporaryPath(for: $0),
-                         spec: controllingRasterSpec(grid: grid, crs: rasters.crs, pollutants: classifier.pollutants.map(\.name),
-                                                     metadata: md, layout: layout))
-    }
+    let (cw, ctw) = try classRasterWriters(class: try files.temporaryPath(for: output),
+                                           controlling: try controllingOutput.map(files.temporaryPath), grid: grid, crs: rasters.crs,
+                                           table: table, pollutants: classifier.pollutants, standard: standard, landUse: landUse,
+                                           parcelLandUses: cellLandUses != nil, layout: layout)
     var counts = [Int](repeating: 0, count: 4)
     let blockRows = 256
     var row = 0
@@ -54,7 +65,17 @@ public func runClassify(surfaces: [(name: String, path: String)], phPath: String
         let pH: PHInput<Double>
         if phPath != nil { pH = .perCell(data.removeLast()) } else if let phValue { pH = .constant(phValue) } else { pH = .notGiven }
         var block: ClassifiedBlock
-        do { block = try classifyInParallel(classifier, data, pH: pH, rowLength: grid.columns, threads: threads) } catch {
+        do {
+            if let perCell, let codes = cellLandUses?.rows(row, n, columns: grid.columns) {
+                block = try classifyInParallel(data, pH: pH, rowLength: grid.columns, threads: threads) { part, partPH, range throws(StandardsError) in
+                    try perCell.classify(block: part, pH: partPH, landUse: Array(codes[range]))
+                }
+            } else {
+                block = try classifyInParallel(data, pH: pH, rowLength: grid.columns, threads: threads) { part, partPH, _ throws(StandardsError) in
+                    try classifier.classify(block: part, pH: partPH)
+                }
+            }
+        } catch {
             throw cellError(error, grid: grid, firstRow: row, columns: grid.columns, phPath: phPath)
         }
         if let mask {
@@ -74,12 +95,13 @@ public func runClassify(surfaces: [(name: String, path: String)], phPath: String
 /// Classifies a block split into row-aligned chunks on `threads` workers (split → compute →
 /// merge in order). Each cell's class is a pure function of its values, so the result is
 /// identical for any thread count; of several failing chunks, the first one's error is thrown.
-func classifyInParallel(_ classifier: Classifier, _ data: [[Double]], pH: PHInput<Double>, rowLength: Int,
-                        threads: Int) throws(StandardsError) -> ClassifiedBlock {
+func classifyInParallel(_ data: [[Double]], pH: PHInput<Double>, rowLength: Int, threads: Int,
+                        classify: @Sendable ([[Double]], PHInput<Double>, Range<Int>) throws(StandardsError) -> ClassifiedBlock)
+    throws(StandardsError) -> ClassifiedBlock {
     let count = data.first?.count ?? 0
     let rows = count / max(rowLength, 1)
     let chunks = max(1, min(threads * 2, rows))
-    if chunks == 1 { return try classifier.classify(block: data, pH: pH) }
+    if chunks == 1 { return try classify(data, pH, 0..<count) }
     let bounds = (0...chunks).map { ($0 * rows / chunks) * rowLength }
     let results = ResultBox<Result<ClassifiedBlock, StandardsError>>(count: chunks)
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
@@ -91,7 +113,7 @@ func classifyInParallel(_ classifier: Classifier, _ data: [[Double]], pH: PHInpu
         case .constant(let v): partPH = .constant(v)
         case .notGiven: partPH = .notGiven
         }
-        results.set(c, Result { () throws(StandardsError) -> ClassifiedBlock in try classifier.classify(block: part, pH: partPH) })
+        results.set(c, Result { () throws(StandardsError) -> ClassifiedBlock in try classify(part, partPH, r) })
     }
     var merged = ClassifiedBlock(classes: [], controlling: [], perPollutant: nil)
     merged.classes.reserveCapacity(count)

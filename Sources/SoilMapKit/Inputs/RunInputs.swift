@@ -29,8 +29,12 @@ struct RunInputs {
     /// Reads every input of `project` and lays the grid over the parcels (snapped to the resolution).
     static func read(_ project: Project) throws -> RunInputs {
         let parcelsPath = project.resolve(project.parcels.path)
-        let parcels = try PolygonLayer.read(path: parcelsPath, layer: project.parcels.layer, encoding: project.parcels.encoding,
+        var parcels = try PolygonLayer.read(path: parcelsPath, layer: project.parcels.layer, encoding: project.parcels.encoding,
                                             encodingOption: SettingNames.projectFile.parcelsEncoding)
+        let excluded = try parcels.keepFarmland(project)
+        guard !parcels.items.isEmpty || excluded == nil else {
+            throw InputError(.badValue, path: parcelsPath, "no parcel is farmland: \(excluded!); parcels.land_use_field names the land-use field (三调 DLBM codes or DLMC names), and land_use_map can map other values to paddy, other or orchard")
+        }
         guard let parcelCRS = parcels.crs else {
             throw InputError(.badValue, path: parcelsPath, "the parcels have no CRS; add a .prj or use a GeoPackage")
         }
@@ -55,8 +59,11 @@ struct RunInputs {
                          minY: ((parcelExtent.minY - project.margin) / r).rounded(.down) * r,
                          maxX: ((parcelExtent.maxX + project.margin) / r).rounded(.up) * r,
                          maxY: ((parcelExtent.maxY + project.margin) / r).rounded(.up) * r)
-        let inputs = try RunInputs(project: project, parcels: parcels, parcelCRS: parcelCRS, workingDefinition: definition,
+        var inputs = try RunInputs(project: project, parcels: parcels, parcelCRS: parcelCRS, workingDefinition: definition,
                                    working: working, geometries: geometries, grid: try GridSpec(extent: ext, cellWidth: r, cellHeight: r))
+        if let excluded {
+            inputs.warnings.append("\(parcelsPath): parcels that are not farmland are left out of the classification: \(excluded)")
+        }
         guard let sampleExtent = Extent(enclosing: inputs.samples.coordinates), sampleExtent.intersects(parcelExtent) else {
             throw InputError(.badValue, path: inputs.samples.path,
                              "the samples (extent \(Extent(enclosing: inputs.samples.coordinates).map { "\($0)" } ?? "empty")) and the parcels (\(parcelExtent) in \(working.shortName)) do not overlap; check the samples' CRS (samples.crs; lon/lat swapped?) and the parcels' CRS (\(parcelCRS.shortName), from the file's .prj or GeoPackage)")
@@ -90,8 +97,9 @@ struct RunInputs {
             filter = Extent(minX: e.minX - 0.01 * e.width, minY: e.minY - 0.01 * e.height,
                             maxX: e.maxX + 0.01 * e.width, maxY: e.maxY + 0.01 * e.height)
         }
-        let parcels = try PolygonLayer.read(path: parcelsPath, layer: project.parcels.layer, encoding: project.parcels.encoding,
+        var parcels = try PolygonLayer.read(path: parcelsPath, layer: project.parcels.layer, encoding: project.parcels.encoding,
                                             encodingOption: SettingNames.projectFile.parcelsEncoding, within: filter)
+        _ = try parcels.keepFarmland(project)
         return try RunInputs(project: project, parcels: parcels, parcelCRS: parcelCRS, workingDefinition: workingDefinition,
                              working: working, geometries: try parcels.geometries(in: working), grid: grid)
     }
@@ -158,6 +166,19 @@ struct RunInputs {
         return mask
     }
 
+    /// The GB 15618 land use of every parcel, in order (``parcelLandUse(_:in:field:settings:)``).
+    func parcelLandUses() throws -> [LandUse] {
+        let settings = try parcelSettings(threads: 1)
+        let field = try settings.landUseField.map { try parcels.requireField($0, option: settings.names.landUseField) }
+        return try parcels.items.map { try parcelLandUse($0, in: parcels, field: field, settings: settings) }
+    }
+
+    /// The land use of every cell of `window`: the parcel's own inside a parcel, the project's
+    /// `grid.land_use` elsewhere (``CellLandUses``).
+    func cellLandUses(window: GridWindow) throws -> CellLandUses {
+        CellLandUses(parcels: parcelGeometries, landUses: try parcelLandUses(), default: project.rasterLandUse, grid: grid, window: window)
+    }
+
     /// Settings of the parcel analysis from the project.
     func parcelSettings(threads: Int) throws -> ParcelSettings {
         var settings = ParcelSettings()
@@ -179,5 +200,28 @@ struct RunInputs {
             settings.zones = .polygons(path: project.resolve(t.path), layer: t.layer, nameField: t.nameField)
         }
         return settings
+    }
+}
+
+extension PolygonLayer {
+    /// Leaves out the parcels whose land-use value is a land-survey class that is not farmland
+    /// (GB/T 21010: 林地, 草地, construction land, water …; ``FarmlandGroup/other``) and that the
+    /// project's `land_use_map` does not map; returns what was left out ("0301 乔木林地: 12, …"),
+    /// or nil when nothing was.
+    mutating func keepFarmland(_ project: Project) throws -> String? {
+        guard let f = project.parcels.landUseField else { return nil }
+        let i = try requireField(f, option: SettingNames.projectFile.landUseField)
+        let mapped = Set((project.parcels.landUseMap ?? []).map { $0.0.trimmingCharacters(in: .whitespaces) })
+        var counts: [String: Int] = [:], order: [String] = []
+        items.removeAll { item in
+            let raw = item.values[i].text.trimmingCharacters(in: .whitespaces)
+            guard !mapped.contains(raw), let c = LandSurveyCodes.lookup(raw), c.group == .other else { return false }
+            let key = "\(c.code) \(c.name)"
+            if counts[key] == nil { order.append(key) }
+            counts[key, default: 0] += 1
+            return true
+        }
+        guard !order.isEmpty else { return nil }
+        return "\(counts.values.reduce(0, +)) parcel(s) — " + order.map { "\($0): \(counts[$0]!)" }.joined(separator: ", ")
     }
 }

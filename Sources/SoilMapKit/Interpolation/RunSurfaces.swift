@@ -5,11 +5,19 @@ import Geostat
 import Standards
 import Zonal
 
+/// What a raster of a variable holds; the raw value is its key in ``VariableRun/files`` (run.json).
+enum SurfaceRole: String, Sendable {
+    case prediction
+    case variance
+    case pExceedScreening = "p_exceed_screening"
+    case pExceedIntervention = "p_exceed_intervention"
+}
+
 /// The raster files of one variable, as a run names them, with the quantity each holds.
 struct VariableRasters {
     var name: String
-    /// (key in ``VariableRun/files``, file name, quantity) in writing order.
-    var files: [(key: String, file: String, quantity: String)]
+    /// (role, file name, quantity) in writing order.
+    var files: [(role: SurfaceRole, file: String, quantity: String)]
     var metadata: [String: String]
     var lognormalExceedance: Bool
     /// Band descriptions start with this name.
@@ -25,22 +33,23 @@ struct VariableRasters {
         metadata = RasterMetadata.surface(field: v.field, settings: run.chosen.settings, sampleCount: sampleCount,
                                           variogram: run.chosen.variogram?.model, unit: Analyte(v.name).unit)
         let method = run.chosen.settings.method
-        files = [("prediction", "\(v.name).tif", "prediction")]
+        files = [(.prediction, "\(v.name).tif", "prediction")]
         lognormalExceedance = method == .lok && hasPH && (v.classify || table.canonical(Pollutant(v.name)) != nil)
         description = lognormalExceedance ? Pollutant(v.name).name : v.name
         if lognormalExceedance {
-            files.append(("variance", "\(v.name)_variance.tif", "kriging variance (log scale)"))
-            files.append(("p_exceed_screening", "\(v.name)_p_exceed_screening.tif", "probability of exceeding the screening value"))
+            files.append((.variance, "\(v.name)_variance.tif", "kriging variance (log scale)"))
+            files.append((.pExceedScreening, "\(v.name)_p_exceed_screening.tif", "probability of exceeding the screening value"))
             let pollutant = Pollutant(v.name)
             if table.rows.contains(where: { $0.pollutant == pollutant && $0.threshold.intervention != nil }) {
-                files.append(("p_exceed_intervention", "\(v.name)_p_exceed_intervention.tif", "probability of exceeding the intervention value"))
+                files.append((.pExceedIntervention, "\(v.name)_p_exceed_intervention.tif", "probability of exceeding the intervention value"))
             }
         } else if method != .idw {
-            files.append(("variance", "\(v.name)_variance.tif", "kriging variance"))
+            files.append((.variance, "\(v.name)_variance.tif", "kriging variance"))
         }
     }
 
-    func file(_ key: String) -> String? { files.first { $0.key == key }?.file }
+    /// The position of the raster holding `role` in ``files`` (writing order), if the variable has one.
+    func index(_ role: SurfaceRole) -> Int? { files.firstIndex { $0.role == role } }
 
     /// The raster specification of file `k` on `grid` (the run's: a COG; a tile's: a plain GeoTIFF).
     func spec(_ k: Int, grid: GridSpec, crs: CRS, layout: SurfaceLayout) -> RasterSpec {
@@ -68,7 +77,7 @@ struct PlannedVariable {
     /// ``run`` with the file of each raster (``VariableRun/files``).
     var written: VariableRun {
         var w = run
-        for f in rasters.files { w.files[f.key] = f.file }
+        for f in rasters.files { w.files[f.role.rawValue] = f.file }
         return w
     }
 }
@@ -121,7 +130,7 @@ func interpolateVariables(_ inputs: RunInputs, chosen: [VariableRun], window: Gr
                                                    pH: pH, pollutant: Pollutant(v.name),
                                                    table: inputs.standardTable, landUse: project.rasterLandUse, mask: mask,
                                                    threads: ctx.threads, progress: ctx.progress)
-            out.exceedance.append((v.name, readable(paths[2])))
+            out.exceedance.append((v.name, readable(paths[rasters.index(.pExceedScreening)!])))
         } else {
             try interpolateToRasters(interp, grid: inputs.grid, window: window, crs: inputs.working,
                                      outputs: GridOutputs(prediction: paths[0], variance: paths.count > 1 ? paths[1] : nil, layout: layout,

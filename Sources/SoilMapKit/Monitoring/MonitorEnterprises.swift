@@ -208,8 +208,13 @@ struct RingSurfaces {
         }
         guard let rcrs = rasters.crs else { throw InputError(.badValue, path: surfaces[0].path, "has no CRS; rings cannot be placed on it") }
         let toRaster = rcrs.isEquivalent(to: working) ? nil : try Transformer(from: working, to: rcrs)
+        // The surfaces' cells meet the thresholds at their stored precision (samples at theirs).
+        var precisions = [ValuePrecision](repeating: .double, count: names.count)
+        for (s, k) in index.enumerated() { precisions[k] = rasters.precisions[s] }
+        let atSurfacePrecision = try Classifier(table: table, landUse: classifier.landUse, pollutants: classifier.pollutants,
+                                                options: classifier.options, precisions: precisions)
         return RingSurfaces(rasters: rasters, surfaces: surfaces, pollutantIndex: index, phSurface: phSurface, phValue: settings.phValue,
-                            classifier: classifier, toRaster: toRaster, pollutantCount: names.count)
+                            classifier: atSurfacePrecision, toRaster: toRaster, pollutantCount: names.count)
     }
 
     /// Per pollutant, the share of the ring's covered area with data above the screening and the

@@ -97,5 +97,8 @@ public final class OutputFiles {
         pending.removeAll()
     }
 
+    /// Whether ``commit()`` has run.
+    public var isCommitted: Bool { committed }
+
     deinit { if !committed { discard() } }
 }

@@ -19,10 +19,13 @@ enum RasterMetadata {
         return md
     }
 
-    /// The class and controlling-pollutant rasters: the standard, the land use of cells and the
-    /// counted pollutants.
-    static func classes(standard: StandardChoice, landUse: LandUse, pollutants: [Pollutant]) -> [String: String] {
-        ["SOILMAP_VERSION": SoilMapVersion.string, "SOILMAP_STANDARD": standard.name, "SOILMAP_LAND_USE": landUse.rawValue,
-         "SOILMAP_POLLUTANTS": pollutants.map(\.name).joined(separator: ",")]
+    /// The class and controlling-pollutant rasters: the standard, the land use of cells (and,
+    /// with `parcelLandUses`, that cells inside parcels take each parcel's own) and the counted
+    /// pollutants.
+    static func classes(standard: StandardChoice, landUse: LandUse, pollutants: [Pollutant], parcelLandUses: Bool = false) -> [String: String] {
+        var md = ["SOILMAP_VERSION": SoilMapVersion.string, "SOILMAP_STANDARD": standard.name, "SOILMAP_LAND_USE": landUse.rawValue,
+                  "SOILMAP_POLLUTANTS": pollutants.map(\.name).joined(separator: ",")]
+        if parcelLandUses { md["SOILMAP_LAND_USE_IN_PARCELS"] = "each parcel's own" }
+        return md
     }
 }

@@ -30,7 +30,7 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     }
     let table = try settings.standard.table()
     var all = surfaces
-    if let phPath { all.append((name: "pH", path: phPath)) }
+    if let phPath { all.append((name: Analyte.pHName, path: phPath)) }
     all += exceedance
     let openRasters: @Sendable () throws -> AlignedRasters = { [all] in
         try tile.map { try AlignedRasters(all, windowOf: $0.grid, at: $0.window) } ?? AlignedRasters(all)
@@ -46,31 +46,12 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     let luIndex = try settings.landUseField.map { try parcels.requireField($0, option: settings.names.landUseField) }
     let idIndex = try settings.idField.map { try parcels.requireField($0, option: settings.names.parcelIdField) }
     if let idIndex { try requireUniqueParcelIDs(parcels, idIndex: idIndex) }
-    // Zones.
-    var zoneOf: (Int, Geometry) throws -> String
-    switch settings.zones {
-    case .none:
-        zoneOf = { _, _ in "" }
-    case .field(let f):
-        let zi = try parcels.requireField(f, option: settings.names.zoneField)
-        zoneOf = { i, _ in parcels.items[i].values[zi].text }
-    case let .polygons(path, zlayer, nameField):
-        let zones = try preloadedZones ?? PolygonLayer.read(path: path, layer: zlayer, encoding: settings.encoding)
-        if preloadedZones == nil { warnings += zones.warnings }
-        let ni = try zones.requireField(nameField, option: settings.names.zoneNameField)
-        let zgeoms = try zones.geometries(in: pcrs)
-        let extents = zgeoms.map { $0.extent }
-        let names = zones.items.map { $0.values[ni].text }
-        zoneOf = { _, g in
-            let p = try GeometryOps.pointOnSurface(g)
-            for (k, zg) in zgeoms.enumerated() where extents[k]?.contains(p) == true && zg.contains(p) { return names[k] }
-            return ""
-        }
-    }
+    let zoneOf = try parcelZones(parcels, settings: settings, preloadedZones: preloadedZones, crs: pcrs, warnings: &warnings)
     var classifiers: [LandUse: Classifier] = [:]
     func classifier(_ lu: LandUse) throws -> Classifier {
         if let c = classifiers[lu] { return c }
-        let c = try Classifier(table: table, landUse: lu, pollutants: surfaces.map { Pollutant($0.name) })
+        let c = try Classifier(table: table, landUse: lu, pollutants: surfaces.map { Pollutant($0.name) },
+                               precisions: Array(rasters.precisions.prefix(surfaces.count)))
         classifiers[lu] = c
         return c
     }
@@ -78,38 +59,56 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     // Split: land use and zone of every parcel, in order (errors name the first bad feature).
     var landUses: [LandUse] = [], zoneNames: [String] = []
     for (i, item) in parcels.items.enumerated() {
-        let lu: LandUse
-        if let luIndex {
-            let raw = item.values[luIndex].text
-            guard let m = settings.landUseMapping.landUse(for: raw) else {
-                throw InputError(.badValue, path: parcelsPath, location: "feature \(item.fid), field '\(parcels.fields[luIndex].name)'",
-                                 "land-use value '\(raw)' is not in the mapping (\(settings.landUseMapping.entries.keys.sorted().joined(separator: ", "))); \(settings.names.addLandUseAdvice(raw))")
-            }
-            lu = m
-        } else {
-            lu = settings.defaultLandUse
-        }
+        let lu = try parcelLandUse(item, in: parcels, field: luIndex, settings: settings)
         _ = try classifier(lu)
         landUses.append(lu)
         let zone = try zoneOf(i, item.geometry)
         zoneNames.append(zone)
     }
-    // Compute: parcels in chunks on `threads` workers, each with its own GDAL datasets, PROJ
-    // transformer and area calculator; merge: results in parcel order (identical for any count).
+    // Compute in parallel, merge in parcel order.
     let job = ParcelJob(items: parcels.items, landUses: landUses, zones: zoneNames, classifiers: classifiers,
                         idIndex: idIndex, np: np, hasPH: hasPH, phValue: phValue, exceedanceCount: exceedance.count,
                         rule: settings.rule, areaMode: settings.areaMode, grid: grid, parcelsPath: parcelsPath, phPath: phPath)
-    let n = parcels.items.count
-    let chunkCount = max(1, min(n, settings.threads * 8))
+    let results = try measureParcels(job, count: parcels.items.count, threads: settings.threads, openRasters: openRasters,
+                                     parcelCRS: pcrs, rasterCRS: rcrs)
+    return ParcelAnalysis(results: results, source: parcels, settings: settings, table: table, pollutants: surfaces.map(\.name),
+                          exceedanceNames: exceedance.map(\.name), hasPH: hasPH, warnings: warnings)
+}
+
+/// The zone (township) of each parcel, as `settings.zones` says: a field of the parcel layer, or
+/// the zone polygon holding a point on the parcel's surface (``ZoneIndex``; "" in none).
+func parcelZones(_ parcels: PolygonLayer, settings: ParcelSettings, preloadedZones: PolygonLayer?, crs pcrs: CRS,
+                 warnings: inout [String]) throws -> (Int, Geometry) throws -> String {
+    switch settings.zones {
+    case .none:
+        return { _, _ in "" }
+    case .field(let f):
+        let zi = try parcels.requireField(f, option: settings.names.zoneField)
+        return { i, _ in parcels.items[i].values[zi].text }
+    case let .polygons(path, zlayer, nameField):
+        let zones = try preloadedZones ?? PolygonLayer.read(path: path, layer: zlayer, encoding: settings.encoding)
+        if preloadedZones == nil { warnings += zones.warnings }
+        let ni = try zones.requireField(nameField, option: settings.names.zoneNameField)
+        let index = ZoneIndex(try zones.geometries(in: pcrs))
+        let names = zones.items.map { $0.values[ni].text }
+        return { _, g in index.zone(containing: try GeometryOps.pointOnSurface(g)).map { names[$0] } ?? "" }
+    }
+}
+
+/// Measures every parcel: split into chunks on `threads` workers, each with its own GDAL
+/// datasets, PROJ transformer and area calculator; merged in parcel order, so the results are the
+/// same for any thread count.
+func measureParcels(_ job: ParcelJob, count n: Int, threads: Int, openRasters: @escaping @Sendable () throws -> AlignedRasters,
+                    parcelCRS pcrs: CRS, rasterCRS rcrs: CRS) throws -> [ParcelResult] {
+    let chunkCount = max(1, min(n, threads * 8))
     let bounds = (0...chunkCount).map { $0 * n / chunkCount }
     let slots = ResultBox<Result<[ParcelResult], Error>>(count: chunkCount)
-    let workers = max(1, min(settings.threads, chunkCount))
-    let pcrsCopy = pcrs, rcrsCopy = rcrs
+    let workers = max(1, min(threads, chunkCount))
     DispatchQueue.concurrentPerform(iterations: workers) { w in
         let context: Result<ParcelWorker, Error> = Result {
             ParcelWorker(rasters: try openRasters(),
-                         toRaster: rcrsCopy.isEquivalent(to: pcrsCopy) ? nil : try Transformer(from: pcrsCopy, to: rcrsCopy),
-                         areaCalc: try AreaCalculator(crs: pcrsCopy))
+                         toRaster: rcrs.isEquivalent(to: pcrs) ? nil : try Transformer(from: pcrs, to: rcrs),
+                         areaCalc: try AreaCalculator(crs: pcrs))
         }
         var c = w
         while c < chunkCount {
@@ -122,8 +121,7 @@ public func analyseParcels(parcelsPath: String, layer: String? = nil, surfaces: 
     var results: [ParcelResult] = []
     results.reserveCapacity(n)
     for c in 0..<chunkCount { results += try slots.get(c).get() }
-    return ParcelAnalysis(results: results, source: parcels, settings: settings, table: table, pollutants: surfaces.map(\.name),
-                          exceedanceNames: exceedance.map(\.name), hasPH: hasPH, warnings: warnings)
+    return results
 }
 
 /// Parcel ids key the outputs (GeoPackage rows, tables): each must be unique.

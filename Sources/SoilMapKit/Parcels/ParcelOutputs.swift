@@ -91,7 +91,7 @@ extension ParcelAnalysis {
                  FieldDefinition("sm_controlling", .string)]
         for k in 1...3 { f += [FieldDefinition("sm_share\(k)", .real), FieldDefinition("sm_class\(k)_mu", .real)] }
         f.append(FieldDefinition("sm_data_fraction", .real))
-        let names = pollutants + (hasPH ? ["pH"] : [])
+        let names = pollutants + (hasPH ? [Analyte.pHName] : [])
         for n in names { f += [FieldDefinition("sm_mean_\(n)", .real), FieldDefinition("sm_max_\(n)", .real)] }
         for n in exceedanceNames { f.append(FieldDefinition("sm_pexceed_\(n)", .real)) }
         return f

@@ -65,7 +65,11 @@ public struct Project: Sendable {
     /// Land use used for the class raster (cells have no parcel): `other` by default.
     public var rasterLandUse: LandUse
     public var rule: ParcelRule
+    /// How parcel geometries are measured (the cell-share tables and `sm_area_*`).
     public var area: AreaMode
+    /// `area: field:NAME`: the official area of each 图斑 (m², e.g. 三调's TBDLMJ) that the
+    /// official class tables sum; nil: the geometry area (`area`).
+    public var officialAreaField: String?
     public var outputDir: String
     /// Compression of the surface COGs (`outputs.compress`): DEFLATE (the default, read by every
     /// GIS) or ZSTD (about half the CPU to write and read; GDAL ≥ 2.3 and QGIS read it, ArcGIS 10.x
@@ -76,6 +80,64 @@ public struct Project: Sendable {
     public var threads: Int?
     /// Monitoring around key supervised enterprises (optional).
     public var monitoring: Monitoring?
+    /// Co-monitored crop samples (农产品协同监测; optional).
+    public var crops: Crops?
+    /// The official farmland classification: evaluation units, villages, crop rules, measures.
+    public var classification = Classification()
+
+    /// The `crops:` section: crop samples graded against GB 2762 (or a user table).
+    public struct Crops: Sendable {
+        public var path: String
+        public var layer: String?
+        public var x: String?
+        public var y: String?
+        public var crs: String?
+        public var id: String?
+        public var encoding: String?
+        /// The column naming each sample's crop (稻谷, 小麦, 叶菜类蔬菜 …).
+        public var cropField: String
+        /// The user's crop names → the limit table's (`{水稻: 稻谷}`); the built-in aliases apply too.
+        public var cropMap: [(String, String)] = []
+        /// The column holding the id of the soil sample each crop sample was taken with (optional).
+        public var pairField: String?
+        /// `gb2762` (GB 2762-2022) or the path of a limits CSV with its columns.
+        public var limits: String = "gb2762"
+        /// Contaminant → column (default: the contaminant's name).
+        public var fields: [(String, String)] = []
+    }
+
+    /// The `classification:` section: how the official farmland classification is made.
+    public struct Classification: Sendable {
+        /// Parcels with the same value form one evaluation unit (default: each parcel its own).
+        public var unitField: String?
+        /// 坐落单位: the village name and code fields (ZLDWMC, ZLDWDM).
+        public var villageField: String?
+        public var villageCodeField: String?
+        /// A township code field: townships listed in code order.
+        public var townshipCodeField: String?
+        /// Where a unit's soil class comes from.
+        public var soilClassFrom: SoilClassSource = .surfaces
+        /// Soil samples outside every parcel take the land use of the nearest parcel within this
+        /// distance (metres), else the project's default land use.
+        public var pointLandUseDistance: Double = 50
+        /// A note lists units whose field area and geometry area differ by more than this share.
+        public var areaDifference: Double = 0.05
+        public var rules = CropAdjustmentRules()
+        /// Safe-use measures per unit: the measure field and the field saying whether the
+        /// unit's crops met the standard (受污染耕地安全利用率).
+        public var measureField: String?
+        public var measureMetField: String?
+    }
+
+    /// Where an evaluation unit's soil class comes from.
+    public enum SoilClassSource: String, Sendable, CaseIterable {
+        /// The interpolated surfaces by the parcel rule (`parcel_rule`).
+        case surfaces
+        /// The soil samples inside the unit: the worst of their classes (从严); no samples, no class.
+        case points
+        /// The worse of the two; the surfaces' class where the unit holds no sample.
+        case both
+    }
 
     /// The `monitoring:` section: enterprises (points or site polygons) and ring limits.
     public struct Monitoring: Sendable {

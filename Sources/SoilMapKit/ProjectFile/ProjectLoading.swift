@@ -9,7 +9,7 @@ extension Project {
     public static func load(path: String) throws -> Project {
         let root = try YAMLMap.load(path: path)
         try root.checkKeys(["name", "samples", "parcels", "townships", "standard", "pollutants", "ph", "grid",
-                            "interpolation", "parcel_rule", "area", "outputs", "threads", "monitoring"])
+                            "interpolation", "parcel_rule", "area", "outputs", "threads", "monitoring", "crops", "classification"])
         guard let sm = try root.map("samples") else { throw root.error("samples", "is required: where the sample points are") }
         let samples = try Samples(sm)
         guard let pm = try root.map("parcels") else { throw root.error("parcels", "is required: the farmland parcels") }
@@ -24,7 +24,15 @@ extension Project {
         let ruleText = try root.string("parcel_rule", default: "mean")
         guard let rule = ParcelRule(rawValue: ruleText) else { throw root.error("parcel_rule", "'\(ruleText)' is not mean, majority or worst") }
         let areaText = try root.string("area", default: "geodesic")
-        guard let area = AreaMode(rawValue: areaText) else { throw root.error("area", "'\(areaText)' is not geodesic or planar") }
+        var officialAreaField: String? = nil
+        if areaText.lowercased().hasPrefix("field:") {
+            let f = String(areaText.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+            guard !f.isEmpty else { throw root.error("area", "'\(areaText)' names no field; write field:TBDLMJ (a numeric field holding each 图斑's area in m²)") }
+            officialAreaField = f
+        }
+        guard let area = officialAreaField != nil ? .geodesic : AreaMode(rawValue: areaText) else {
+            throw root.error("area", "'\(areaText)' is not geodesic, planar or field:NAME (a numeric field of official areas in m², e.g. field:TBDLMJ)")
+        }
         var project = Project(file: path, name: try root.string("name", default: "SoilMap project"), samples: samples,
                               parcels: parcels, townships: townships,
                               standard: StandardChoice(try root.string("standard", default: "gb15618")),
@@ -33,6 +41,9 @@ extension Project {
                               threads: try root.int("threads").flatMap { $0 > 0 ? $0 : nil })
         project.surfaceCompression = outputs.compression
         project.surfaceExtent = outputs.surfaces
+        project.officialAreaField = officialAreaField
+        if let cm = try root.map("crops") { project.crops = try Crops(cm, project: project) }
+        if let cm = try root.map("classification") { project.classification = try Classification(cm) }
         // A threshold CSV is found beside the project file, like every other path in it.
         if case let .csv(p) = project.standard {
             project.standard = .csv(path: project.resolve(p))
@@ -222,5 +233,75 @@ extension Project.Monitoring {
         self.init(path: project.resolve(try Project.required(mm, "path")), layer: try mm.string("layer"), idField: try mm.string("id_field"),
                   nameField: try mm.string("name_field"), rings: limits)
         landUse = try Project.landUse(mm, "land_use") ?? landUse
+    }
+}
+
+extension Project.Crops {
+    /// The `crops:` section (paths resolved against `project`'s folder).
+    init(_ cm: YAMLMap, project: Project) throws {
+        try cm.checkKeys(["path", "layer", "x", "y", "crs", "id", "encoding", "crop_field", "crop_map", "pair_field", "limits", "fields"])
+        self.init(path: project.resolve(try Project.required(cm, "path")), cropField: try Project.required(cm, "crop_field"))
+        layer = try cm.string("layer")
+        x = try cm.string("x")
+        y = try cm.string("y")
+        crs = try cm.string("crs")
+        id = try cm.string("id")
+        encoding = try cm.string("encoding")
+        cropMap = try cm.stringPairs("crop_map") ?? []
+        pairField = try cm.string("pair_field")
+        if let l = try cm.string("limits") {
+            limits = l.lowercased() == "gb2762" || l.lowercased() == "gb2762-2022" ? "gb2762" : project.resolve(l)
+            if limits != "gb2762" && !FileManager.default.fileExists(atPath: limits) {
+                throw cm.error("limits", "'\(l)' is neither gb2762 nor a limits CSV beside the project file (columns pollutant,crop,limit_mg_per_kg,…)")
+            }
+        }
+        // A list of contaminants named as their columns, or a mapping contaminant → column.
+        if let names = try? cm.stringList("fields") {
+            fields = names.map { ($0, $0) }
+        } else if let pairs = try cm.stringPairs("fields") {
+            fields = pairs
+        }
+    }
+}
+
+extension Project.Classification {
+    /// The `classification:` section.
+    init(_ m: YAMLMap) throws {
+        try m.checkKeys(["unit_field", "village_field", "village_code_field", "township_code_field", "soil_class_from",
+                         "point_land_use_distance", "area_difference", "min_crop_samples", "compliant_share", "severe_factor",
+                         "measure_field", "measure_met_field"])
+        self.init()
+        unitField = try m.string("unit_field")
+        villageField = try m.string("village_field")
+        villageCodeField = try m.string("village_code_field")
+        townshipCodeField = try m.string("township_code_field")
+        if let s = try m.string("soil_class_from") {
+            guard let v = Project.SoilClassSource(rawValue: s.lowercased()) else {
+                throw m.error("soil_class_from", "'\(s)' is not surfaces (the parcel rule on the interpolated surfaces), points (the worst soil sample inside the unit) or both (the worse of the two)")
+            }
+            soilClassFrom = v
+        }
+        if let d = try m.double("point_land_use_distance") {
+            guard d >= 0 else { throw m.error("point_land_use_distance", "must be ≥ 0 (metres)") }
+            pointLandUseDistance = d
+        }
+        if let d = try m.double("area_difference") {
+            guard d >= 0 else { throw m.error("area_difference", "must be ≥ 0 (a share, e.g. 0.05 for 5 %)") }
+            areaDifference = d
+        }
+        if let n = try m.int("min_crop_samples") {
+            guard n >= 1 else { throw m.error("min_crop_samples", "must be ≥ 1") }
+            rules.minimumSamples = n
+        }
+        if let s = try m.double("compliant_share") {
+            guard s > 0 && s <= 1 else { throw m.error("compliant_share", "must be a share in (0, 1], e.g. 0.65") }
+            rules.compliantShare = s
+        }
+        if let f = try m.double("severe_factor") {
+            guard f > 1 else { throw m.error("severe_factor", "must be > 1 (severe above this multiple of the limit, 2 by default)") }
+            rules.severeFactor = f
+        }
+        measureField = try m.string("measure_field")
+        measureMetField = try m.string("measure_met_field")
     }
 }

@@ -18,7 +18,7 @@ extension Project {
       layer: parcels
       id_field: parcel_id
       township_field: town_name   # omit to assign townships by the township polygons below
-      land_use_field: land_use
+      land_use_field: land_use     # 三调 DLBM codes (0101 …) or DLMC names (水田 …) need no map; other land is left out
       land_use_map: {水田: paddy, 旱地: other, 水浇地: other, 果园: orchard, 水旱轮作: rotation}
       # encoding: GBK            # for a shapefile without .cpg
 
@@ -58,8 +58,31 @@ extension Project {
     #   rings: [0, 500, 1000, 2000] # ring limits in metres
     #   land_use: other            # GB 15618 land use around them
 
+    # crops:                      # co-monitored crop samples (农产品协同监测), graded by GB 2762-2022
+    #   path: crops.csv
+    #   x: lon
+    #   y: lat
+    #   crs: EPSG:4326
+    #   id: sample_id
+    #   crop_field: crop           # 稻谷, 小麦, 玉米, 叶菜类蔬菜 … (水稻, rice, 菠菜 … are known too)
+    #   crop_map: {早籼稻: 稻谷}    # other names of your crops
+    #   pair_field: soil_sample    # the soil sample each was taken with (optional)
+    #   limits: gb2762             # or a CSV with the columns of GB 2762's table
+    #   fields: {Cd: 镉, Pb: 铅}    # contaminant: column (default: columns named Cd, Pb, Hg, As, Cr)
+
+    # classification:             # the official classification of 图斑 (units), soil and crops
+    #   unit_field: PJDYBH         # parcels sharing a value form one evaluation unit (default: each 图斑)
+    #   village_field: ZLDWMC      # 坐落单位名称; village_code_field: ZLDWDM
+    #   township_code_field: town_code
+    #   soil_class_from: surfaces  # surfaces (parcel rule) | points (worst sample inside) | both
+    #   min_crop_samples: 3        # crop rules (MEE/MARA 2019 guide, county practice)
+    #   compliant_share: 0.65
+    #   severe_factor: 2
+    #   measure_field: AQLYCS      # 安全利用 / 治理修复 / 严格管控 / 无, for the safe-utilization rate
+    #   measure_met_field: NCPDB   # 是 / 否: the unit's crops met the standard
+
     parcel_rule: mean             # mean | majority | worst
-    area: geodesic                # geodesic (ellipsoid) | planar
+    area: geodesic                # geodesic (ellipsoid) | planar | field:TBDLMJ (official 图斑 areas, m²)
     outputs:
       dir: soilmap-output
       # compress: deflate         # deflate (read by every GIS) | zstd (about half the CPU; QGIS yes, ArcGIS 10.x no)

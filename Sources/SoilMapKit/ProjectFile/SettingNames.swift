@@ -28,6 +28,13 @@ public struct SettingNames: Sendable {
         parcelIdField: "parcels.id_field", zoneField: "parcels.township_field", zoneNameField: "townships.name_field",
         landUseMap: "parcels.land_use_map", isProjectFile: true)
 
+    /// The keys of a project file's `crops:` section (crop samples are read as samples).
+    public static let projectCrops = SettingNames(
+        samplesEncoding: "crops.encoding", samplesX: "crops.x", samplesY: "crops.y", samplesCRS: "crops.crs", samplesRound: "samples.round",
+        allowNegative: nil, parcelsEncoding: "parcels.encoding", landUseField: "parcels.land_use_field",
+        parcelIdField: "parcels.id_field", zoneField: "parcels.township_field", zoneNameField: "townships.name_field",
+        landUseMap: "parcels.land_use_map", isProjectFile: true)
+
     /// Advice for a land-use value the mapping does not know.
     func addLandUseAdvice(_ raw: String) -> String {
         isProjectFile

@@ -13,6 +13,8 @@ struct ReportBuilder {
     let townships: PolygonLayer?
     let sampleTable: SampleTable
     var monitoring: MonitoringResult? = nil
+    var official: OfficialClassification? = nil
+    var finalClassRaster: String? = nil
 
     static let mapWidth = 760
 
@@ -92,6 +94,7 @@ struct ReportBuilder {
         var body = inputsSection()
         body += try classSection(outlines: outlines)
         body += townshipSection()
+        body += try officialSection(outlines: outlines)
         body += try surfacesSection(outlines: outlines)
         if let monitoring {
             body += Self.h2("Around key supervised enterprises 重点监管企业周边土壤")
@@ -112,14 +115,26 @@ struct ReportBuilder {
         """
     }
 
-    /// The report's style sheet, the resource `report.css` beside this file.
+    /// The report's style sheet, the resource `report.css` beside this file, from the resource
+    /// bundle beside the executable (or, in a build folder, where SwiftPM put it).
+    ///
+    /// - Throws: ``InputError`` when the bundle is not installed with the executable (SwiftPM's
+    ///   `Bundle.module` would stop the process instead, so it is asked only once the bundle is
+    ///   known to exist).
     static func styleSheet() throws -> String {
-        guard let url = Bundle.module.url(forResource: "report", withExtension: "css"),
-              let css = try? String(contentsOf: url, encoding: .utf8) else {
-            throw InputError(.fileNotFound, path: Bundle.module.bundlePath,
-                             "SoilMap's resources have no report.css; install soilmap with its resource bundle (the SoilMap_SoilMapKit.resources folder beside the executable)")
+        let bundleName = "SoilMap_SoilMapKit.resources"
+        let exe = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                      ?? CommandLine.arguments[0]).deletingLastPathComponent()
+        let besideExecutable = exe.appendingPathComponent(bundleName).appendingPathComponent("report.css")
+        if let css = try? String(contentsOf: besideExecutable, encoding: .utf8) { return css }
+        let mainBundle = Bundle.main.bundleURL.appendingPathComponent(bundleName)
+        if FileManager.default.fileExists(atPath: mainBundle.path),
+           let url = Bundle.module.url(forResource: "report", withExtension: "css"),
+           let css = try? String(contentsOf: url, encoding: .utf8) {
+            return css
         }
-        return css
+        throw InputError(.fileNotFound, path: besideExecutable.path,
+                         "SoilMap's report style sheet is missing; install soilmap with its resource bundles (the \(bundleName) and SoilMap_Standards.resources folders beside the executable)")
     }
 
     static func h2(_ s: String) -> String { "<h2>\(xmlEscape(s))</h2>\n" }
@@ -221,7 +236,7 @@ struct ReportBuilder {
         body += "<table><tr><th>variable</th><th>method</th><th>n</th><th>ME</th><th>MAE</th><th>RMSE</th><th>MSDR</th><th>r</th><th></th></tr>"
         for v in result.variables {
             for c in v.candidates {
-                let chosen = c.label == v.chosen.label
+                let chosen = c.settings == v.chosen.settings
                 let msdr = c.settings.method == .idw ? "–" : Self.f(c.cv.meanSquaredDeviationRatio, 3)
                 body += "<tr\(chosen ? " class=\"chosen\"" : "")><td>\(xmlEscape(v.name))</td><td>\(xmlEscape(c.label))</td><td>\(c.cv.count)</td><td>\(String(format: "%.4g", c.cv.meanError))</td><td>\(String(format: "%.4g", c.cv.meanAbsoluteError))</td><td>\(String(format: "%.4g", c.cv.rootMeanSquaredError))</td><td>\(msdr)</td><td>\(Self.f(c.cv.correlation, 3))</td><td>\(chosen ? "✔ chosen" : "")</td></tr>"
             }

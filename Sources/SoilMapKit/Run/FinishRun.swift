@@ -4,22 +4,26 @@ import Geostat
 import Standards
 
 /// The end of every run, a whole one or a merge of tiles: monitoring around enterprises (with
-/// the run's surfaces for the area shares), the report and the provenance (`run.json`); then the
-/// output folder's files are committed (renamed to their names).
+/// the run's surfaces for the area shares), the official classification (points, crops, units,
+/// tables), the report and the provenance (`run.json`); then the output folder's files are
+/// committed (renamed to their names).
 func finishRun(_ inputs: RunInputs, runs: [VariableRun], surfacePaths: [String: String], analysis: ParcelAnalysis,
-               classCellCounts: [Int], inputHashes: [(String, String)], context ctx: RunContext) throws -> RunResult {
+               classCellCounts: [Int], crops: CropSamples?, inputHashes: [(String, String)], context ctx: RunContext) throws -> RunResult {
     let project = inputs.project
     let monitoring = try monitorRunEnterprises(inputs, surfacePaths: surfacePaths, context: ctx)
+    let official = try classifyOfficially(inputs, analysis: analysis, crops: crops, context: ctx)
 
     // Report and provenance.
     ctx.begin("Writing the report")
     let result = RunResult(outputDir: ctx.outputDir, files: [], variables: runs, analysis: analysis, grid: inputs.grid, crs: inputs.working,
                            timings: ctx.timings, warnings: ctx.warnings, classCellCounts: classCellCounts)
     let html = try ReportBuilder(project: project, result: result, classRaster: try ctx.files.pendingPath(for: ctx.finalPath("class.tif")),
-                                 surfaces: surfacePaths, townships: inputs.townships, sampleTable: inputs.samples, monitoring: monitoring).html()
+                                 surfaces: surfacePaths, townships: inputs.townships, sampleTable: inputs.samples, monitoring: monitoring,
+                                 official: official, finalClassRaster: try ctx.files.pendingPath(for: ctx.finalPath("final_class.tif"))).html()
     try ctx.files.write(Data(html.utf8), to: ctx.finalPath("report.html"))
     ctx.end("report")
     var final = result
+    final.official = official
     final.timings = ctx.timings + [("total", Date().timeIntervalSince(ctx.started))]
     try ctx.files.write(try JSONValue.encodeJSON(provenance(project, final, inputHashes: inputHashes, threads: ctx.threads)),
                         to: ctx.finalPath("run.json"))

@@ -10,7 +10,9 @@ import GeoIO
 /// 2000-01-01 as their last-change time (`OGR_CURRENT_DATE`, thread-local: every GeoPackage of a
 /// run is written and closed on the thread that made the context, and another run in the same
 /// process — a test suite — cannot unset it half-way), so outputs are reproducible.
-/// ``finish()`` (call it with `defer`) releases the folder's lock and that setting.
+/// These are set for `plan` and `tile` too, which write no GeoPackage: harmless there, and one
+/// set-up for every command. ``finish()`` (call it with `defer`) removes the files of a run that
+/// did not commit, while the folder is still locked, then releases the lock and that setting.
 final class RunContext {
     let threads: Int
     /// The output folder (absolute).
@@ -18,7 +20,8 @@ final class RunContext {
     /// The files written into it, under temporary names until ``OutputFiles/commit()``.
     let files: OutputFiles
     let progress: ProgressReporter
-    let started = Date()
+    /// When the command started (the whole command's time, plan loading and input hashes included).
+    let started: Date
     /// (stage, wall-clock seconds) in order.
     var timings: [(String, Double)] = []
     var warnings: [String] = []
@@ -28,7 +31,8 @@ final class RunContext {
     ///   - threads: the command's `--threads`, else the project's `threads`, else every core.
     ///   - folderKey: how the user named the folder (`outputs.dir`, `-o/--output`), for messages.
     init(threads: Int?, project: Project?, outputDir: String, folderKey: String, overwrite: Bool,
-         progress: ProgressReporter) throws {
+         progress: ProgressReporter, started: Date = Date()) throws {
+        self.started = started
         self.threads = max(threads ?? project?.threads ?? ProcessInfo.processInfo.activeProcessorCount, 1)
         self.outputDir = outputDir
         self.progress = progress
@@ -42,6 +46,7 @@ final class RunContext {
 
     /// Releases the output folder and the GeoPackage date setting.
     func finish() {
+        if !files.isCommitted { files.discard() }
         GDALConfiguration.setForThisThread("OGR_CURRENT_DATE", nil)
         folder.release()
     }

@@ -11,7 +11,7 @@ import Standards
 ///
 /// The stages, in order (each a function of its own, shared with the tiled run where it applies):
 /// ``RunInputs/read(_:)``, ``chooseMethods(_:context:)``, ``interpolateVariables(_:chosen:window:mask:layout:context:)``,
-/// ``classifyStudyArea(_:surfaces:mask:layout:context:)``, ``analyseRunParcels(_:surfaces:context:)``,
+/// ``classifyStudyArea(_:surfaces:mask:layout:context:)``, ``analyseRunParcels(_:surfaces:tile:context:)``,
 /// ``writeParcelOutputs(_:context:)`` and ``finishRun(_:runs:surfacePaths:analysis:classCellCounts:inputHashes:context:)``.
 public func runProject(_ project: Project, options: RunOptions, progress: ProgressReporter) throws -> RunResult {
     let outDir = options.outputDir.map(absoluteFolder) ?? project.resolve(project.outputDir)
@@ -19,6 +19,7 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
                              folderKey: options.outputDir == nil ? "outputs.dir" : "-o/--output", overwrite: options.overwrite,
                              progress: progress)
     defer { ctx.finish() }
+    _ = try ReportBuilder.styleSheet()  // a missing resource is said before any work
 
     // 1. Inputs, read once; the grid over the parcels, snapped to the resolution.
     ctx.begin("Reading inputs")
@@ -27,7 +28,10 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     try GridBudget.check(inputs.grid, crs: inputs.working, projectFile: project.file, parcels: inputs.parcels,
                          idField: project.parcels.idField, geometries: inputs.parcelGeometries)
     let inputHashes = try inputFiles(project).map { ($0, try SHA256.hex(file: $0)) }
-    ctx.end("read inputs", "\(inputs.parcels.items.count) parcels, \(inputs.samples.coordinates.count) samples")
+    // Crop samples are checked now, so that a bad row stops the run before any computing.
+    let crops = try CropSamples.read(project, in: inputs.working)
+    ctx.warnings += crops?.warnings ?? []
+    ctx.end("read inputs", "\(inputs.parcels.items.count) parcels, \(inputs.samples.coordinates.count) samples" + (crops.map { ", \($0.count) crop samples" } ?? ""))
 
     // 2. Methods (leave-one-out), then pH first (exceedance of pH-dependent thresholds needs it)
     //    and the pollutants, on the study area.
@@ -38,28 +42,32 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     ctx.end("study area", surfaceMask.map { m in "surfaces on \(m.lazy.filter { $0 }.count) of \(m.count) cells" } ?? "surfaces on the whole grid")
     let surfaces = try interpolateVariables(inputs, chosen: chosen, window: nil, mask: surfaceMask, layout: .cog, context: ctx)
 
-    // 3. Cell classes within the study area; 4. parcels and townships.
-    let classReport = try classifyStudyArea(inputs, surfaces: surfaces, mask: studyArea, layout: .cog, context: ctx)
+    // 3. Cell classes within the study area, each parcel's cells with its own land use;
+    // 4. parcels and townships.
+    let classReport = try classifyStudyArea(inputs, surfaces: surfaces, mask: studyArea,
+                                            cellLandUses: try inputs.cellLandUses(window: GridWindow(grid: inputs.grid)), layout: .cog,
+                                            context: ctx)
     ctx.begin("Parcels: coverage, statistics, classes, areas")
     let analysis = try analyseRunParcels(inputs, surfaces: surfaces, context: ctx)
     try writeParcelOutputs(analysis, context: ctx)
     ctx.end("parcels", "\(analysis.parcels.count) parcels")
 
     return try finishRun(inputs, runs: surfaces.runs, surfacePaths: surfaces.paths, analysis: analysis,
-                         classCellCounts: classReport.cellCounts, inputHashes: inputHashes, context: ctx)
+                         classCellCounts: classReport.cellCounts, crops: crops, inputHashes: inputHashes, context: ctx)
 }
 
 /// Classifies the cells of the run's surfaces (`class.tif`, `controlling.tif`) within the study
 /// area (`mask`: the townships if given, else the parcels; the grid rectangle and its margin
-/// around them are nodata), with the pH surface and the project's land use for cells.
-func classifyStudyArea(_ inputs: RunInputs, surfaces: RunSurfaces, mask: [Bool], layout: SurfaceLayout,
+/// around them are nodata), with the pH surface; a cell inside a parcel takes the parcel's land
+/// use, the others the project's `grid.land_use` (`cellLandUses`).
+func classifyStudyArea(_ inputs: RunInputs, surfaces: RunSurfaces, mask: [Bool], cellLandUses: CellLandUses, layout: SurfaceLayout,
                        context ctx: RunContext) throws -> ClassifyReport {
     let project = inputs.project
     ctx.begin("Classifying cells")
     let report = try runClassify(surfaces: classifiedSurfaces(project, surfaces.paths), phPath: surfaces.paths[project.ph.name], phValue: nil,
-                                 standard: project.standard, landUse: project.rasterLandUse,
+                                 standard: project.standard, landUse: project.rasterLandUse, cellLandUses: cellLandUses,
                                  output: try ctx.path("class.tif"), controllingOutput: try ctx.path("controlling.tif"), overwrite: true,
-                                 threads: ctx.threads, mask: mask, layout: layout)
+                                 threads: ctx.threads, mask: mask, maskPath: nil, layout: layout)
     ctx.end("classify cells")
     return report
 }

@@ -173,7 +173,8 @@ struct ScreenedSurfaces {
         let cell = rasters.grid.cellArea
         var tallies = [ExceedanceTally](repeating: ExceedanceTally(), count: findings.count)
         for (s, k) in pollutantIndex.enumerated() {
-            let t = findings[k].threshold
+            // The cells meet the threshold at the surface's stored precision.
+            let t = findings[k].threshold.at(rasters.precisions[s])
             for j in 0..<cells.count {
                 let f = cells.coverage.fractions[j]
                 guard f > 0 else { continue }

@@ -6,7 +6,7 @@ import Standards
 /// `soilmap merge`: checks that every tile of the plan is complete and was made for it, then
 /// writes into the plan's folder the outputs `soilmap run` writes, equal to them bit for bit
 /// (rasters, parcels, township tables, monitoring, report; `run.json` differs only in its
-/// timings, thread count and the tiles it lists).
+/// timings and thread count).
 ///
 /// - Rasters: each merged raster is streamed by row blocks: every block is assembled from the
 ///   tiles' core windows (read straight from the tiles' GeoTIFFs at their offsets, so no pixel
@@ -19,16 +19,19 @@ import Standards
 ///   results are held whole.
 ///
 /// - Throws: ``PipelineError`` naming the missing or incomplete tiles (nothing is written then),
-///   tiles made for another plan, a plan of another version or changed inputs.
+///   tiles made for another plan, a plan of another version or changed inputs; ``InputError``
+///   for a plan file that is missing or not a plan.
 public func mergeTiles(planPath: String, options: RunOptions, progress: ProgressReporter) throws -> RunResult {
+    let started = Date()
     let plan = try TilePlan.load(path: planPath)
     let planDir = URL(fileURLWithPath: planPath).standardizedFileURL.deletingLastPathComponent().path
     // Every tile first: a merge of an incomplete set writes nothing.
     let records = try completeTiles(plan, planPath: planPath, planDir: planDir)
     let project = try plan.checkInputs()
     let ctx = try RunContext(threads: options.threads, project: project, outputDir: planDir, folderKey: "the plan's folder",
-                             overwrite: options.overwrite, progress: progress)
+                             overwrite: options.overwrite, progress: progress, started: started)
     defer { ctx.finish() }
+    _ = try ReportBuilder.styleSheet()  // a missing resource is said before any work
 
     ctx.begin("Reading inputs")
     let inputs = try RunInputs.read(project)
@@ -37,7 +40,9 @@ public func mergeTiles(planPath: String, options: RunOptions, progress: Progress
         throw PipelineError(.stalePlan, path: project.file, "the project's grid is now \(inputs.grid) but the plan's is \(plan.grid); make the plan again")
     }
     let inputHashes = plan.inputs.map { ($0[0], $0[1]) }
-    ctx.end("read inputs", "\(inputs.parcels.items.count) parcels, \(inputs.samples.coordinates.count) samples")
+    let crops = try CropSamples.read(project, in: inputs.working)
+    ctx.warnings += crops?.warnings ?? []
+    ctx.end("read inputs", "\(inputs.parcels.items.count) parcels, \(inputs.samples.coordinates.count) samples" + (crops.map { ", \($0.count) crop samples" } ?? ""))
 
     let mosaic = TileMosaic(plan: plan, folder: planDir)
     let surfaces = try mergeSurfaces(inputs, plan: plan, mosaic: mosaic, context: ctx)
@@ -53,7 +58,7 @@ public func mergeTiles(planPath: String, options: RunOptions, progress: Progress
     progress.note(String(format: "%d tiles; slowest task %.1f s, peak memory per task %.0f MB", records.count,
                          records.map(\.seconds).max() ?? 0, Double(peak) / 1_048_576))
     return try finishRun(inputs, runs: surfaces.runs, surfacePaths: surfaces.paths, analysis: analysis, classCellCounts: classCounts,
-                         inputHashes: inputHashes, context: ctx)
+                         crops: crops, inputHashes: inputHashes, context: ctx)
 }
 
 /// The records of every tile of `plan`, each complete and made for it.
@@ -94,7 +99,7 @@ func mergeSurfaces(_ inputs: RunInputs, plan: TilePlan, mosaic: TileMosaic, cont
         try mosaic.stream(rasters.files.map(\.file), into: writers, progress: ctx.progress)
         try RasterWriter.closeAll(writers)
         out.paths[v.name] = try ctx.files.pendingPath(for: ctx.finalPath(rasters.files[0].file))
-        if rasters.lognormalExceedance { out.exceedance.append((v.name, try ctx.files.pendingPath(for: ctx.finalPath(rasters.files[2].file)))) }
+        if let k = rasters.index(.pExceedScreening) { out.exceedance.append((v.name, try ctx.files.pendingPath(for: ctx.finalPath(rasters.files[k].file)))) }
         out.rasters.append(rasters)
         out.runs.append(planned.written)
         ctx.end("merge \(v.name)")
@@ -112,10 +117,10 @@ func mergeClasses(_ inputs: RunInputs, surfacePaths: [String: String], mosaic: T
     let classifier = try Classifier(table: inputs.standardTable, landUse: project.rasterLandUse, pollutants: counted.map { Pollutant($0.name) })
     // As runClassify: the class rasters take their CRS from the surfaces they are computed from.
     let surfaceCRS = try RasterDataset(path: counted.first?.path ?? surfacePaths[project.ph.name]!).crs
-    let md = RasterMetadata.classes(standard: project.standard, landUse: project.rasterLandUse, pollutants: classifier.pollutants)
-    let cw = try RasterWriter(path: try ctx.path("class.tif"), spec: classRasterSpec(grid: grid, crs: surfaceCRS, standard: inputs.standardTable.kind, metadata: md))
-    let ctw = try RasterWriter(path: try ctx.path("controlling.tif"),
-                               spec: controllingRasterSpec(grid: grid, crs: surfaceCRS, pollutants: classifier.pollutants.map(\.name), metadata: md))
+    let (cw, ctwOptional) = try classRasterWriters(class: try ctx.path("class.tif"), controlling: try ctx.path("controlling.tif"), grid: grid,
+                                                   crs: surfaceCRS, table: inputs.standardTable, pollutants: classifier.pollutants,
+                                                   standard: project.standard, landUse: project.rasterLandUse, parcelLandUses: true, layout: .cog)
+    let ctw = ctwOptional!
     var classCounts = [Int](repeating: 0, count: 4)
     try mosaic.stream(["class.tif", "controlling.tif"], into: [cw, ctw], progress: ctx.progress) { k, values in
         if k == 0 { for v in values { classCounts[Int(v)] += 1 } }

@@ -16,6 +16,7 @@ import Standards
 ///   already complete (without `overwrite`), another task computing the same tile (its folder is
 ///   locked), parcels that no longer match the plan; ``InputError`` for an index outside the plan.
 public func runTile(planPath: String, options: TileOptions, progress: ProgressReporter) throws -> TileRecord {
+    let started = Date()
     let plan = try TilePlan.load(path: planPath)
     let index = try options.resolvedIndex()
     guard plan.tiles.indices.contains(index) else {
@@ -25,7 +26,7 @@ public func runTile(planPath: String, options: TileOptions, progress: ProgressRe
     let project = try plan.checkInputs()
     let planDir = URL(fileURLWithPath: planPath).standardizedFileURL.deletingLastPathComponent().path
     let ctx = try RunContext(threads: options.threads, project: project, outputDir: TilePlan.tileFolder(planDir, index),
-                             folderKey: "tile \(index)", overwrite: true, progress: progress)
+                             folderKey: "tile \(index)", overwrite: true, progress: progress, started: started)
     defer { ctx.finish() }
     let marker = ctx.finalPath(TileRecord.fileName)
     if FileManager.default.fileExists(atPath: marker) && !options.overwrite {
@@ -33,12 +34,12 @@ public func runTile(planPath: String, options: TileOptions, progress: ProgressRe
     }
 
     ctx.begin("Reading inputs near tile \(index)")
-    let (inputs, studyArea, surfaceMask) = try readTileInputs(project, plan: plan, index: index)
+    let (inputs, studyArea, surfaceMask, cellLandUses) = try readTileInputs(project, plan: plan, index: index)
     ctx.end("read inputs", "\(inputs.parcels.items.count) parcels, \(tile.window.cellCount) cells")
 
     let surfaces = try interpolateVariables(inputs, chosen: plan.variables, window: tile.window, mask: surfaceMask, layout: .gtiff,
                                             context: ctx)
-    _ = try classifyStudyArea(inputs, surfaces: surfaces, mask: studyArea, layout: .gtiff, context: ctx)
+    _ = try classifyStudyArea(inputs, surfaces: surfaces, mask: studyArea, cellLandUses: cellLandUses, layout: .gtiff, context: ctx)
     ctx.begin("Parcels: coverage, statistics, classes, areas")
     var stored: [StoredParcel] = []
     if !inputs.parcels.items.isEmpty {
@@ -62,11 +63,12 @@ public func runTile(planPath: String, options: TileOptions, progress: ProgressRe
 /// The inputs of tile `index`: its own parcels (those whose representative point falls in its
 /// core), checked against the plan, and the study-area and surface masks over its window.
 ///
-/// The study area is the whole run's: the townships, else the parcels read for this tile (every
+/// The study area and the cells' land uses are the whole run's: the townships, else the parcels read for this tile (every
 /// parcel meeting its core, not only its own): exact in the core, which is all the merge takes
 /// of the class rasters (without townships, halo cells may miss parcels). The surfaces' cells
 /// are the whole run's too: exact in the core and covering this tile's own parcels.
-func readTileInputs(_ project: Project, plan: TilePlan, index: Int) throws -> (RunInputs, studyArea: [Bool], surfaceMask: [Bool]?) {
+func readTileInputs(_ project: Project, plan: TilePlan, index: Int)
+    throws -> (RunInputs, studyArea: [Bool], surfaceMask: [Bool]?, cellLandUses: CellLandUses) {
     let tile = plan.tiles[index], grid = plan.grid
     var inputs = try RunInputs.read(project, workingDefinition: plan.workingCRS, grid: grid,
                                     parcelsNear: grid.subgrid(tile.core).extent)
@@ -85,7 +87,9 @@ func readTileInputs(_ project: Project, plan: TilePlan, index: Int) throws -> (R
     }
     let studyArea = coverageMask(of: try inputs.studyAreaPolygons(), on: grid, window: tile.window)
     let surfaceMask = try inputs.surfaceMask(window: tile.window, studyArea: studyArea)
+    // Cells' land uses from every parcel read for the tile, exact in its core as the study area.
+    let cellLandUses = try inputs.cellLandUses(window: tile.window)
     inputs.parcels.items = mine.map { near.items[$0] }
     inputs.parcelGeometries = mine.map { nearGeometries[$0] }
-    return (inputs, studyArea, surfaceMask)
+    return (inputs, studyArea, surfaceMask, cellLandUses)
 }

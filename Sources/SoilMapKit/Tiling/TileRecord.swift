@@ -44,7 +44,7 @@ struct StoredParcel: Codable {
 
     func result(file: String) throws -> ParcelResult {
         guard let lu = LandUse(rawValue: landUse), let c = SoilClass(rawValue: soilClass) else {
-            throw InputError(.badValue, path: file, location: "parcel feature \(fid)", "unknown land use '\(landUse)' or class \(soilClass); run the tile again")
+            throw PipelineError(.incompleteTiles, path: file, location: "parcel feature \(fid)", "unknown land use '\(landUse)' or class \(soilClass); run the tile again")
         }
         func d(_ a: [UInt64]) -> [Double] { a.map(Double.init(bitPattern:)) }
         return ParcelResult(fid: fid, id: id, zone: zone, landUse: lu, area: Double(bitPattern: area), means: d(means),

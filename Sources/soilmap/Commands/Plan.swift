@@ -11,7 +11,8 @@ struct Plan: ParsableCommand {
             (Slurm array tasks, a Kubernetes Indexed Job): `soilmap plan` once, `soilmap tile DIR/plan.json` once \
             per tile (any order, any machine that sees DIR), then `soilmap merge DIR/plan.json`, which writes into \
             DIR the same files as `soilmap run`, bit for bit. Every task loads all samples; parcels go whole to the \
-            tile holding their representative point, and a tile computes the cells its parcels cover.
+            tile holding their representative point, and a tile computes the cells its parcels cover. \
+            --overwrite replaces an earlier plan in DIR and removes its tiles.
             """)
 
     @Argument(help: "The project file (YAML).")

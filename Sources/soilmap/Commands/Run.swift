@@ -39,6 +39,7 @@ struct Run: ParsableCommand {
                 print(String(format: "%d parcels, %.1f 亩: 优先保护类 %.1f, 安全利用类 %.1f, 严格管控类 %.1f, no data %.1f 亩",
                              total.parcels, mu(total.area), mu(total.classAreas[0]), mu(total.classAreas[1]), mu(total.classAreas[2]),
                              mu(total.unclassifiedArea)))
+                if let o = r.officialSummary { print(o) }
                 print("Report: \(r.outputDir)/report.html")
             }
         }

@@ -6,7 +6,7 @@ import SoilMapKit
 struct Tile: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compute one tile of a plan (an array task).",
-        discussion: "The tile index comes from --index, else from SLURM_ARRAY_TASK_ID, else from JOB_COMPLETION_INDEX.")
+        discussion: "The tile index comes from --index, else from SLURM_ARRAY_TASK_ID, else from JOB_COMPLETION_INDEX. --overwrite computes a tile that is already complete again.")
 
     @Argument(help: "The plan file (DIR/plan.json).")
     var plan: String

@@ -5,7 +5,7 @@ import ArgumentParser
 
 /// `--overwrite`: replace what the command would otherwise refuse to overwrite.
 struct OverwriteOption: ParsableArguments {
-    @Flag(help: "Replace existing outputs (plan: also remove the earlier plan's tiles; tile: compute a complete tile again).")
+    @Flag(help: "Replace existing outputs.")
     var overwrite = false
 }
 
@@ -13,10 +13,6 @@ struct OverwriteOption: ParsableArguments {
 struct ThreadsOption: ParsableArguments {
     @Option(help: "Worker threads (default: all cores). Results are identical for any count.")
     var threads: Int?
-
-    func validate() throws {
-        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
-    }
 }
 
 /// `-q/--quiet`: no progress output.

@@ -192,8 +192,11 @@ struct HostileInputTests {
         HostileCase(name: "parcels declared in a wrong CRS", project: Edit.replace("  path: gaoping_small.gpkg\n  layer: parcels\n", "  path: p3857.gpkg\n"),
                     prepare: { try $0.tool("ogr2ogr", ["-f", "GPKG", "p3857.gpkg", "gaoping_small.gpkg", "parcels", "-a_srs", "EPSG:3857", "-nln", "parcels"]) },
                     outcome: .error(file: "samples.csv", ["do not overlap", "the parcels' CRS (EPSG:3857"])),
-        HostileCase(name: "unknown land use", prepare: Edit.sql("UPDATE parcels SET land_use = '草地' WHERE fid = 5"),
-                    outcome: .error(file: "gaoping_small.gpkg", ["feature 5, field 'land_use': land-use value '草地' is not in the mapping", "parcels.land_use_map"])),
+        HostileCase(name: "unknown land use", prepare: Edit.sql("UPDATE parcels SET land_use = '草莓地' WHERE fid = 5"),
+                    outcome: .error(file: "gaoping_small.gpkg", ["feature 5, field 'land_use': land-use value '草莓地' is not in the mapping", "parcels.land_use_map"])),
+        // A land-survey class that is not farmland (GB/T 21010 04 草地) is left out with a count, not refused.
+        HostileCase(name: "other land in the land-use field", prepare: Edit.sql("UPDATE parcels SET land_use = '草地' WHERE fid = 5"),
+                    outcome: .succeeds(note: "parcels that are not farmland are left out of the classification: 1 parcel(s) — 04 草地: 1")),
         HostileCase(name: "duplicate parcel ids", prepare: Edit.sql("UPDATE parcels SET parcel_id = (SELECT parcel_id FROM parcels WHERE fid = 1) WHERE fid = 5"),
                     outcome: .error(file: "gaoping_small.gpkg", ["feature 5, field 'parcel_id'", "is used again (first by feature 1)"])),
         HostileCase(name: "missing township field", project: Edit.replace("township_field: town_name", "township_field: town"),
