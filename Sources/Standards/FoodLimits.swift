@@ -96,7 +96,7 @@ public struct FoodLimitTable: Hashable, Sendable {
         "谷物": "其他谷物", "杂粮": "其他谷物", "高粱": "其他谷物", "小米": "其他谷物", "谷子": "其他谷物",
         "大豆": "豆类", "黄豆": "豆类", "绿豆": "豆类", "红豆": "豆类", "soybean": "豆类",
         "叶菜": "叶菜类蔬菜", "叶菜蔬菜": "叶菜类蔬菜", "青菜": "叶菜类蔬菜", "白菜": "叶菜类蔬菜", "菠菜": "叶菜类蔬菜",
-        "小白菜": "叶菜类蔬菜", "油菜": "叶菜类蔬菜", "生菜": "叶菜类蔬菜", "leafy vegetables": "叶菜类蔬菜",
+        "小白菜": "叶菜类蔬菜", "生菜": "叶菜类蔬菜", "leafy vegetables": "叶菜类蔬菜",
         "甘蓝": "芸薹类蔬菜", "卷心菜": "芸薹类蔬菜", "花椰菜": "芸薹类蔬菜", "西兰花": "芸薹类蔬菜",
         "蔬菜": "新鲜蔬菜", "vegetables": "新鲜蔬菜", "瓜类蔬菜": "新鲜蔬菜", "鳞茎类蔬菜": "新鲜蔬菜",
         "块根和块茎蔬菜": "根茎类蔬菜", "萝卜": "根茎类蔬菜", "胡萝卜": "根茎类蔬菜",
@@ -168,13 +168,17 @@ public enum CropGrade: Int, Comparable, Hashable, Sendable, CaseIterable, Custom
 public struct CropSampleGrade: Hashable, Sendable {
     /// Nil when no measured contaminant has a limit for the crop.
     public var grade: CropGrade?
+    /// Contaminants (indices) measured as a total above a limit set for the inorganic form (As in
+    /// rice): GB 2762 lets a total at or below the limit comply, but above it only an inorganic
+    /// measurement decides, so they are not graded.
+    public var needsInorganic: [Int] = []
     /// Index into the graded contaminants of the worst one (highest C/L among the worst grade).
     public var worst: Int?
     /// Per contaminant: its grade (nil: not measured or no limit) and ratio C/L.
     public var perPollutant: [(grade: CropGrade?, ratio: Double?)]
 
     public static func == (a: CropSampleGrade, b: CropSampleGrade) -> Bool {
-        a.grade == b.grade && a.worst == b.worst && a.perPollutant.count == b.perPollutant.count
+        a.grade == b.grade && a.worst == b.worst && a.needsInorganic == b.needsInorganic && a.perPollutant.count == b.perPollutant.count
             && zip(a.perPollutant, b.perPollutant).allSatisfy { $0.grade == $1.grade && $0.ratio == $1.ratio }
     }
     public func hash(into h: inout Hasher) { h.combine(grade); h.combine(worst) }
@@ -184,14 +188,25 @@ extension FoodLimitTable {
     /// Grades one crop sample of `crop` (a table name): `values` in the order of `pollutants`
     /// (NaN: not measured). Contaminants the standard sets no limit for under this crop are
     /// not graded (GB 2762 sets no Hg for beans, no Cr for fruit …).
-    public func grade(crop: String, pollutants: [Pollutant], values: [Double], severeFactor: Double = 2) -> CropSampleGrade {
+    ///
+    /// - Parameter inorganicMeasured: whether the values of limits set for the inorganic form
+    ///   (As in rice) are inorganic measurements. When not (the lab measured total As), a total at
+    ///   or below the limit complies (GB 2762 表4 footnote) and a total above it is not graded
+    ///   (``CropSampleGrade/needsInorganic``).
+    public func grade(crop: String, pollutants: [Pollutant], values: [Double], severeFactor: Double = 2,
+                      inorganicMeasured: Bool = false) -> CropSampleGrade {
         precondition(values.count == pollutants.count, "\(values.count) values for \(pollutants.count) contaminants")
         var per: [(grade: CropGrade?, ratio: Double?)] = []
-        var worst: Int? = nil
+        var worst: Int? = nil, needsInorganic: [Int] = []
         for (i, p) in pollutants.enumerated() {
             let v = values[i]
             guard !v.isNaN, let l = limit(for: p, crop: crop) else { per.append((nil, nil)); continue }
             let g = CropGrade.of(v, limit: l.limit, severeFactor: severeFactor), r = v / l.limit
+            if l.basis == "inorganic" && !inorganicMeasured && g != .compliant {
+                needsInorganic.append(i)
+                per.append((nil, r))
+                continue
+            }
             per.append((g, r))
             if let w = worst, let wg = per[w].grade, let wr = per[w].ratio {
                 if g > wg || (g == wg && r > wr) { worst = i }
@@ -199,6 +214,6 @@ extension FoodLimitTable {
                 worst = i
             }
         }
-        return CropSampleGrade(grade: worst.flatMap { per[$0].grade }, worst: worst, perPollutant: per)
+        return CropSampleGrade(grade: worst.flatMap { per[$0].grade }, needsInorganic: needsInorganic, worst: worst, perPollutant: per)
     }
 }

@@ -78,7 +78,11 @@ struct CropSamples {
                 crops.append(""); continue
             }
             guard let crop = limits.crop(named: userMap[raw] ?? raw) else {
-                problems.append("\(table.labels[i]) (\(table.ids[i])), column '\(c.cropField)': crop type '\(raw)' is not in \(limits.source); map it in crops.crop_map, e.g. {\(raw): 稻谷} (crops there: \(limits.crops.joined(separator: ", ")))")
+                if let mapped = userMap[raw] {
+                    problems.append("\(table.labels[i]) (\(table.ids[i])), column '\(c.cropField)': crop type '\(raw)' is mapped to '\(mapped)' in crops.crop_map, which is not in \(limits.source); map it to one of: \(limits.crops.joined(separator: ", "))")
+                } else {
+                    problems.append("\(table.labels[i]) (\(table.ids[i])), column '\(c.cropField)': crop type '\(raw)' is not in \(limits.source); map it in crops.crop_map, e.g. {\(raw): 稻谷} (crops there: \(limits.crops.joined(separator: ", ")))")
+                }
                 crops.append(""); continue
             }
             crops.append(crop)
@@ -93,11 +97,11 @@ struct CropSamples {
             do {
                 let (rows, v) = try table.values(of: column, rule: project.samples.belowDetection, warnings: &warnings)
                 for (r, x) in zip(rows, v) { values[r][k] = x }
-                // Values far above any crop's limit are µg/kg written as mg/kg.
-                let largest = limits.rows.filter { $0.pollutant == pollutants[k] }.map(\.limit).max() ?? 1
-                let sorted = v.sorted()
-                if let median = sorted.isEmpty ? nil : sorted[sorted.count / 2], median > 50 * largest {
-                    problems.append("column '\(header)' (\(name)): the median value \(shortNumber(median)) is over 50 times the largest \(name) limit (\(shortNumber(largest)) mg/kg); the values look like µg/kg — convert them to mg/kg (divide by 1000)")
+                // µg/kg written as mg/kg: the typical sample is many times its own crop's limit.
+                let ratios = zip(rows, v).compactMap { r, x in limits.limit(for: pollutants[k], crop: crops[r]).map { (x / $0.limit, r) } }
+                    .sorted { $0.0 < $1.0 }
+                if !ratios.isEmpty, ratios[ratios.count / 2].0 > 20 {
+                    problems.append("column '\(header)' (\(name)): half the samples are over 20 times their crop's limit (median \(shortNumber(ratios[ratios.count / 2].0)) ×, e.g. \(ratios.suffix(3).map { table.labels[$0.1] }.joined(separator: ", "))); the values look like µg/kg — convert them to mg/kg (divide by 1000)")
                 }
             } catch {
                 problems.append("\(error)")
@@ -108,7 +112,13 @@ struct CropSamples {
                              + problems.prefix(20).joined(separator: "\n  ") + (problems.count > 20 ? "\n  … and \(problems.count - 20) more" : ""))
         }
         let severe = project.classification.rules.severeFactor
-        let grades = table.ids.indices.map { i in limits.grade(crop: crops[i], pollutants: pollutants, values: values[i], severeFactor: severe) }
+        let grades = table.ids.indices.map { i in
+            limits.grade(crop: crops[i], pollutants: pollutants, values: values[i], severeFactor: severe, inorganicMeasured: c.inorganicArsenic)
+        }
+        let inorganic = table.ids.indices.filter { !grades[$0].needsInorganic.isEmpty }
+        if !inorganic.isEmpty {
+            warnings.append("\(table.path): \(inorganic.count) crop sample(s) have a total As above the limit GB 2762 sets for inorganic As (rice); their As is not graded until inorganic As is measured (crops.inorganic_arsenic: true when the column holds inorganic As): \(inorganic.prefix(5).map { table.ids[$0] }.joined(separator: ", "))\(inorganic.count > 5 ? ", …" : "")")
+        }
         let ungraded = table.ids.indices.filter { grades[$0].grade == nil }
         if !ungraded.isEmpty {
             warnings.append("\(table.path): \(ungraded.count) crop sample(s) have no measured contaminant with a limit for their crop and are not graded (\(ungraded.prefix(5).map { table.ids[$0] }.joined(separator: ", "))\(ungraded.count > 5 ? ", …" : ""))")

@@ -114,6 +114,53 @@ struct EvaluationUnits {
     /// Townships (name, code) and villages in report order.
     var townshipOrder: [String]
 
+    /// The problems of the parcels' own attributes for the official classification, each naming
+    /// the feature: an official area (`area: field:NAME`) that is empty, negative or not a number,
+    /// an empty unit id (`classification.unit_field`), a measure or a met value the tool does not
+    /// know. A run checks them right after reading its inputs.
+    static func attributeProblems(_ inputs: RunInputs) throws -> [String] {
+        let project = inputs.project, settings = project.classification, layer = inputs.parcels
+        func field(_ name: String?, _ key: String) throws -> Int? { try name.map { try layer.requireField($0, option: key) } }
+        var problems: [String] = []
+        if let f = try field(project.officialAreaField, "area") {
+            let name = layer.fields[f].name
+            for item in layer.items {
+                let v = item.values[f], t = v.text.trimmingCharacters(in: .whitespaces)
+                guard let a = v.number, a.isFinite, a >= 0, !t.isEmpty else {
+                    problems.append("feature \(item.fid), field '\(name)': official area '\(v.text)' is \(t.isEmpty ? "empty" : "not a number ≥ 0"); give every 图斑 its area in m² (area: field:\(name))")
+                    continue
+                }
+            }
+        }
+        if let f = try field(settings.unitField, "classification.unit_field") {
+            for item in layer.items where item.values[f].text.trimmingCharacters(in: .whitespaces).isEmpty {
+                problems.append("feature \(item.fid), field '\(layer.fields[f].name)': the evaluation unit is empty; give every 图斑 its unit (classification.unit_field)")
+            }
+        }
+        if let f = try field(settings.measureField, "classification.measure_field") {
+            for item in layer.items where Measure(text: item.values[f].text) == nil {
+                problems.append("feature \(item.fid), field '\(layer.fields[f].name)': measure '\(item.values[f].text)' is not one of 安全利用 (农艺调控, 替代种植, 低积累品种), 治理修复, 严格管控 (种植结构调整, 退耕还林还草, 休耕) or 无")
+            }
+        }
+        if let f = try field(settings.measureMetField, "classification.measure_met_field") {
+            for item in layer.items where Measure.met(item.values[f].text) == nil {
+                problems.append("feature \(item.fid), field '\(layer.fields[f].name)': '\(item.values[f].text)' is not 是/达标/yes/1 or 否/不达标/no/0")
+            }
+        }
+        return problems
+    }
+
+    /// Throws the attribute problems (``attributeProblems(_:)``) of `inputs` at once, before any computing.
+    static func checkAttributes(_ inputs: RunInputs) throws {
+        let problems = try attributeProblems(inputs)
+        guard problems.isEmpty else { throw unitProblems(problems, path: inputs.parcels.path) }
+    }
+
+    static func unitProblems(_ problems: [String], path: String) -> InputError {
+        InputError(.badValue, path: path, "\(problems.count) problem(s) in the evaluation units; nothing was written. Fix them and run again:\n  "
+                   + problems.prefix(20).joined(separator: "\n  ") + (problems.count > 20 ? "\n  … and \(problems.count - 20) more" : ""))
+    }
+
     /// Forms the units of `inputs`' parcels (``ParcelAnalysis`` in the same order), gives each its
     /// soil class, adjusts it by its crop samples, and reads its official area and measures.
     ///
@@ -123,7 +170,6 @@ struct EvaluationUnits {
     static func form(_ inputs: RunInputs, analysis: ParcelAnalysis, points: PointEvaluation, crops: CropSamples?,
                      parcelIndex: ZoneIndex) throws -> EvaluationUnits {
         let project = inputs.project, settings = project.classification, layer = inputs.parcels
-        let kind = inputs.standardTable.kind
         func field(_ name: String?, _ key: String) throws -> Int? { try name.map { try layer.requireField($0, option: key) } }
         let unitField = try field(settings.unitField, "classification.unit_field")
         let villageField = try field(settings.villageField, "classification.village_field")
@@ -137,19 +183,10 @@ struct EvaluationUnits {
         var problems: [String] = []
         func text(_ i: Int, _ f: Int?) -> String { f.map { layer.items[i].values[$0].text.trimmingCharacters(in: .whitespaces) } ?? "" }
 
-        // Official areas, every parcel checked.
+        // Official areas, unit ids, measures: every parcel checked (as before the run's computing).
+        problems += try attributeProblems(inputs)
         var official = analysis.parcels.map(\.area)
-        if let areaField {
-            let name = layer.fields[areaField].name
-            for i in layer.items.indices {
-                let v = layer.items[i].values[areaField]
-                guard let a = v.number, a.isFinite, a >= 0, !v.text.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    problems.append("feature \(layer.items[i].fid), field '\(name)': official area '\(v.text)' is \(v.text.trimmingCharacters(in: .whitespaces).isEmpty ? "empty" : "not a number ≥ 0"); give every 图斑 its area in m² (area: field:\(name))")
-                    continue
-                }
-                official[i] = a
-            }
-        }
+        if let areaField { for i in layer.items.indices { official[i] = layer.items[i].values[areaField].number ?? official[i] } }
         // Units: parcels grouped by the unit field, in order of first appearance.
         var order: [String] = [], members: [String: [Int]] = [:]
         for i in layer.items.indices {
@@ -182,17 +219,19 @@ struct EvaluationUnits {
             let worstPoint = pts.max { $0.soilClass < $1.soilClass }
             let pointClass = worstPoint?.soilClass ?? .nodata
             let pointControlling = worstPoint?.controlling.map { points.pollutants[$0] }
+            // A unit of several 图斑 takes its worst 图斑's class (从严).
+            let surfaceSource = "插值 surfaces, \(project.rule.rawValue)" + (ps.count > 1 ? ", worst of \(ps.count) 图斑" : "")
             var soil: SoilClass, controlling: String?, source: String
             switch settings.soilClassFrom {
             case .surfaces:
-                (soil, controlling, source) = (worstParcel.soilClass, surfaceControlling, "插值 surfaces, \(project.rule.rawValue)")
+                (soil, controlling, source) = (worstParcel.soilClass, surfaceControlling, surfaceSource)
             case .points:
                 (soil, controlling, source) = (pointClass, pointControlling, "样点 \(pts.count) soil samples")
             case .both:
                 if pointClass > worstParcel.soilClass {
                     (soil, controlling, source) = (pointClass, pointControlling, "样点 \(pts.count) soil samples (worse than the surfaces)")
                 } else {
-                    (soil, controlling, source) = (worstParcel.soilClass, surfaceControlling, "插值 surfaces, \(project.rule.rawValue)")
+                    (soil, controlling, source) = (worstParcel.soilClass, surfaceControlling, surfaceSource)
                 }
             }
             let cropIdx = cropsOfUnit[u]
@@ -203,19 +242,8 @@ struct EvaluationUnits {
             }
             let rawLandUse = text(first, landUseField)
             let survey = LandSurveyCodes.lookup(rawLandUse)
-            var measure = Measure.none, met: Bool? = nil
-            if let measureField {
-                let t = text(first, measureField)
-                if let m = Measure(text: t) { measure = m } else {
-                    problems.append("unit '\(key)' (feature \(layer.items[first].fid)), field '\(layer.fields[measureField].name)': measure '\(t)' is not one of 安全利用 (农艺调控, 替代种植, 低积累品种), 治理修复, 严格管控 (种植结构调整, 退耕还林还草, 休耕) or 无")
-                }
-            }
-            if let metField {
-                let t = text(first, metField)
-                if let m = Measure.met(t) { met = m } else {
-                    problems.append("unit '\(key)' (feature \(layer.items[first].fid)), field '\(layer.fields[metField].name)': '\(t)' is not 是/达标/yes/1 or 否/不达标/no/0")
-                }
-            }
+            let measure = measureField.flatMap { Measure(text: text(first, $0)) } ?? .none
+            let met = metField.flatMap { Measure.met(text(first, $0)) } ?? nil
             units.append(EvaluationUnit(
                 id: key, parcels: ps, township: results[0].zone, townshipCode: text(first, townshipCodeField),
                 village: text(first, villageField), villageCode: text(first, villageCodeField),
@@ -226,19 +254,26 @@ struct EvaluationUnits {
                 pointControlling: pointControlling, soilSamples: pts.count, soilClass: soil, controlling: controlling, soilSource: source,
                 cropSamples: cropIdx, decision: decision, measure: measure, cropsMet: met))
         }
-        if !problems.isEmpty {
-            throw InputError(.badValue, path: layer.path, "\(problems.count) problem(s) in the evaluation units; nothing was written. Fix them and run again:\n  "
-                             + problems.prefix(20).joined(separator: "\n  ") + (problems.count > 20 ? "\n  … and \(problems.count - 20) more" : ""))
-        }
+        if !problems.isEmpty { throw unitProblems(problems, path: layer.path) }
         var warnings: [String] = []
         if !unplaced.isEmpty {
             warnings.append("\(crops!.path): \(unplaced.count) crop sample(s) lie in no parcel and have no paired soil sample in one; they adjust no unit (\(unplaced.prefix(5).joined(separator: ", "))\(unplaced.count > 5 ? ", …" : ""))")
         }
         if let areaField {
-            let off = units.filter { $0.geometryArea > 0 && abs($0.officialArea - $0.geometryArea) / $0.geometryArea > settings.areaDifference }
+            // The 图斑's whole area (三调 TBMJ) when the layer has it, since TBDLMJ is net of 田坎 by
+            // design; else the official area itself.
+            let checked = layer.fieldIndex("TBMJ") ?? areaField
+            let area = units.map { u in checked == areaField ? u.officialArea : u.parcels.reduce(0.0) { $0 + (layer.items[$1].values[checked].number ?? 0) } }
+            let off = units.indices.filter { units[$0].geometryArea > 0 && abs(area[$0] - units[$0].geometryArea) / units[$0].geometryArea > settings.areaDifference }
             if !off.isEmpty {
-                warnings.append("\(off.count) unit(s) whose official area (\(layer.fields[areaField].name)) differs from their geometry area by more than \(shortNumber(settings.areaDifference * 100)) %: " + off.prefix(10).map { "\($0.id) (\(shortNumber(($0.officialArea - $0.geometryArea) / $0.geometryArea * 100)) %)" }.joined(separator: ", ") + (off.count > 10 ? ", …" : ""))
+                warnings.append("\(off.count) unit(s) whose area field \(layer.fields[checked].name) differs from their geometry area by more than \(shortNumber(settings.areaDifference * 100)) % (classification.area_difference): " + off.prefix(10).map { "\(units[$0].id) (\(shortNumber((area[$0] - units[$0].geometryArea) / units[$0].geometryArea * 100)) %)" }.joined(separator: ", ") + (off.count > 10 ? ", …" : ""))
             }
+        }
+        let mixed = units.filter { u in
+            u.parcels.contains { text($0, villageField) != u.village || (LandSurveyCodes.lookup(text($0, landUseField))?.group ?? .cultivated) != u.group }
+        }
+        if !mixed.isEmpty {
+            warnings.append("\(mixed.count) evaluation unit(s) span several villages or both 耕地 and 园地; each is listed under its first 图斑's village and group: \(mixed.prefix(10).map(\.id).joined(separator: ", "))\(mixed.count > 10 ? ", …" : "")")
         }
         let review = units.filter { $0.decision.needsReview }
         if !review.isEmpty {
@@ -250,7 +285,6 @@ struct EvaluationUnits {
             ($0.element.townshipCode, $0.offset) < ($1.element.townshipCode, $1.offset)
         }.map(\.element)
         for u in sorted where seen.insert(u.township).inserted { townships.append(u.township) }
-        _ = kind
         return EvaluationUnits(units: units, warnings: warnings, townshipOrder: townships)
     }
 }

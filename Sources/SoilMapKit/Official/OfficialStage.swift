@@ -27,6 +27,7 @@ func classifyOfficially(_ inputs: RunInputs, analysis: ParcelAnalysis, crops: Cr
     let landUses = try inputs.parcelLandUses()
     let index = ZoneIndex(inputs.parcelGeometries)
     let points = try PointEvaluation.evaluate(inputs, landUses: landUses, parcels: index)
+    ctx.warnings += points.warnings
     let units = try EvaluationUnits.form(inputs, analysis: analysis, points: points, crops: crops, parcelIndex: index)
     ctx.warnings += units.warnings
     let official = OfficialClassification(points: points, crops: crops, units: units,
@@ -61,11 +62,10 @@ func classifyOfficially(_ inputs: RunInputs, analysis: ParcelAnalysis, crops: Cr
 /// its parcels), a UInt8 COG with the class colours and names, so the map shows the list's classes.
 func writeFinalClassRaster(_ units: EvaluationUnits, inputs: RunInputs, to path: String) throws {
     let grid = inputs.grid
-    var geometries: [Geometry] = [], values: [UInt8] = []
-    for u in units.units {
-        for p in u.parcels { geometries.append(inputs.parcelGeometries[p]); values.append(u.finalClass.rawValue) }
-    }
-    let cells = rasterizeByCentre(geometries, values: values, grid: grid, window: GridWindow(grid: grid))
+    // The parcels in layer order, each with its unit's class.
+    var values = [UInt8](repeating: 0, count: inputs.parcelGeometries.count)
+    for u in units.units { for p in u.parcels { values[p] = u.finalClass.rawValue } }
+    let cells = rasterizeByCentre(inputs.parcelGeometries, values: values, grid: grid, window: GridWindow(grid: grid))
     var md = RasterMetadata.classes(standard: inputs.project.standard, landUse: inputs.project.rasterLandUse,
                                     pollutants: inputs.project.classifiedPollutants.map { Pollutant($0.name) }, parcelLandUses: true)
     md["SOILMAP_QUANTITY"] = "final class of each evaluation unit (soil and crops)"

@@ -39,8 +39,9 @@ struct ClassAreaTotals {
     var totalMu: Double { ReportedArea.round(mu.reduce(0, +), 2) }
     var totalHa: Double { ReportedArea.round(ha.reduce(0, +), 4) }
     var totalM2: Double { ReportedArea.round(m2.reduce(0, +), 2) }
-    /// The safe-utilization rate (%), nil without polluted land.
-    var rate: Double? { pollutedMu > 0 ? safelyUsedMu / pollutedMu * 100 : nil }
+    /// The safe-utilization rate (%, to 2 decimals as reported, and compared with the targets so),
+    /// nil without polluted land.
+    var rate: Double? { pollutedMu > 0 ? ReportedArea.round(safelyUsedMu / pollutedMu * 100, 2) : nil }
 }
 
 extension EvaluationUnits {
@@ -81,8 +82,9 @@ extension EvaluationUnits {
         f += [("地类组 group", .string), ("图斑数 units", .integer), ("面积(亩) area_mu", .real),
               ("优先保护类(亩) class1_mu", .real), ("安全利用类(亩) class2_mu", .real), ("严格管控类(亩) class3_mu", .real),
               ("无数据(亩) no_data_mu", .real), ("面积(公顷) area_ha", .real), ("优先保护类(公顷) class1_ha", .real),
-              ("安全利用类(公顷) class2_ha", .real), ("严格管控类(公顷) class3_ha", .real), ("面积(平方米) area_m2", .real),
-              ("待复核图斑 review_units", .integer)]
+              ("安全利用类(公顷) class2_ha", .real), ("严格管控类(公顷) class3_ha", .real), ("无数据(公顷) no_data_ha", .real),
+              ("面积(平方米) area_m2", .real), ("优先保护类(平方米) class1_m2", .real), ("安全利用类(平方米) class2_m2", .real),
+              ("严格管控类(平方米) class3_m2", .real), ("无数据(平方米) no_data_m2", .real), ("待复核图斑 review_units", .integer)]
         var t = ResultTable(fields: f.map { FieldDefinition($0.0, $0.1) })
         for group in [FarmlandGroup.cultivated, .garden] {
             let mine = units.filter { $0.group == group }
@@ -109,7 +111,8 @@ extension EvaluationUnits {
         let r2 = { (v: Double) in AttributeValue.real(ReportedArea.round(v, 2)) }, r4 = { (v: Double) in AttributeValue.real(ReportedArea.round(v, 4)) }
         return key.map { .string($0) } + [.string(group.chineseName), .integer(Int64(s.units)), .real(s.totalMu),
                                           r2(s.mu[0]), r2(s.mu[1]), r2(s.mu[2]), r2(s.mu[3]), .real(s.totalHa),
-                                          r4(s.ha[0]), r4(s.ha[1]), r4(s.ha[2]), .real(s.totalM2), .integer(Int64(s.review))]
+                                          r4(s.ha[0]), r4(s.ha[1]), r4(s.ha[2]), r4(s.ha[3]), .real(s.totalM2),
+                                          r2(s.m2[0]), r2(s.m2[1]), r2(s.m2[2]), r2(s.m2[3]), .integer(Int64(s.review))]
     }
 
     /// The safe-utilization rate (受污染耕地安全利用率) per township and for the whole run, 耕地 only.
@@ -120,7 +123,7 @@ extension EvaluationUnits {
         var t = ResultTable(fields: f.map { FieldDefinition($0.0, $0.1) })
         func row(_ name: String, _ s: ClassAreaTotals) -> [AttributeValue] {
             [.string(name), .real(ReportedArea.round(s.pollutedMu, 2)), .real(ReportedArea.round(s.safelyUsedMu, 2)),
-             s.rate.map { .real(ReportedArea.round($0, 2)) } ?? .null]
+             s.rate.map { .real($0) } ?? .null]
                 + Self.targets.map { target in s.rate.map { .string($0 >= target.rate ? "是 yes" : "否 no") } ?? .string("") }
         }
         var all = ClassAreaTotals()
@@ -138,17 +141,24 @@ extension EvaluationUnits {
     func writeGeoPackage(to path: String, source: PolygonLayer, kind: StandardKind) throws {
         let w = try VectorWriter(path: path, format: .geoPackage)
         let names: [(String, FieldType)] = [("unit_id", .string), ("township", .string), ("vill_code", .string), ("village", .string),
-                                            ("land_class", .string), ("group", .string), ("area_mu", .real), ("area_ha", .real),
+                                            ("land_class", .string), ("land_grp", .string), ("area_mu", .real), ("area_ha", .real),
                                             ("area_m2", .real), ("soil_cls", .integer), ("soil_from", .string), ("ctrl", .string),
                                             ("n_soil", .integer), ("n_crop", .integer), ("n_ok", .integer), ("n_slight", .integer),
                                             ("n_severe", .integer), ("final_cls", .integer), ("final_name", .string), ("review", .integer),
                                             ("rule", .string), ("measure", .string), ("safe_used", .integer), ("reason", .string)]
-        let l = try w.createLayer(name: "units", geometryType: .multiPolygon, crs: source.crs, fields: names.map { FieldDefinition($0.0, $0.1) })
+        // Each unit one 图斑: the 图斑's own attributes (BSM, TBBH, DLBM, TBDLMJ …) come first, as delivered.
+        let single = units.allSatisfy { $0.parcels.count == 1 }
+        let own = single ? source.fields.indices.filter { i in
+            let n = source.fields[i].name.lowercased()
+            return n != "fid" && !n.hasPrefix("sm_") && !names.contains { $0.0.lowercased() == n }
+        } : []
+        let l = try w.createLayer(name: "units", geometryType: .multiPolygon, crs: source.crs,
+                                  fields: own.map { source.fields[$0] } + names.map { FieldDefinition($0.0, $0.1) })
         try l.inTransaction {
             for u in units {
                 let c = u.decision.cropCounts
                 let geometry = MultiPolygon(u.parcels.flatMap { source.items[$0].geometry.polygons })
-                try l.append(geometry: .multiPolygon(geometry), values: [
+                try l.append(geometry: .multiPolygon(geometry), values: own.map { source.items[u.parcels[0]].values[$0] } + [
                     .string(u.id), .string(u.township), .string(u.villageCode), .string(u.village), .string(u.landClass),
                     .string(u.group.chineseName), .real(ReportedArea.mu(u.officialArea)), .real(ReportedArea.ha(u.officialArea)),
                     .real(ReportedArea.m2(u.officialArea)), .integer(Int64(u.soilClass.rawValue)), .string(u.soilSource),

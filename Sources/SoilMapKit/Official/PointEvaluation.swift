@@ -47,6 +47,7 @@ struct PointEvaluation {
     var rows: [Row]
     var samples: SampleTable
     var standardKind: StandardKind
+    var warnings: [String] = []
 
     /// Evaluates every sample of `inputs`; `landUses` are the parcels' land uses in order.
     ///
@@ -63,7 +64,7 @@ struct PointEvaluation {
             return v
         }
         let values = try evaluated.map { try column($0.field) }
-        let ph = (try? column(project.ph.field)) ?? [Double](repeating: .nan, count: table.ids.count)
+        let ph = try column(project.ph.field)
         var all: [LandUse: Classifier] = [:], classifiers: [LandUse: Classifier] = [:]
         func classifier(_ lu: LandUse, countedOnly: Bool) throws -> Classifier {
             let names = zip(evaluated, counted).filter { !countedOnly || $0.1 }.map { Pollutant($0.0.name) }
@@ -101,7 +102,13 @@ struct PointEvaluation {
                 throw InputError(.badValue, path: table.path, location: "\(table.labels[i]) (\(table.ids[i]))", "\(error)")
             }
         }
-        return PointEvaluation(pollutants: evaluated.map(\.name), counted: counted, rows: rows, samples: table, standardKind: standard.kind)
+        var warnings: [String] = []
+        let noPH = table.ids.indices.filter { ph[$0].isNaN }
+        if !noPH.isEmpty {
+            warnings.append("\(table.path): \(noPH.count) soil sample(s) have no pH in column '\(project.ph.field)' and no class in the point evaluation (\(noPH.prefix(5).map { table.ids[$0] }.joined(separator: ", "))\(noPH.count > 5 ? ", …" : ""))")
+        }
+        return PointEvaluation(pollutants: evaluated.map(\.name), counted: counted, rows: rows, samples: table, standardKind: standard.kind,
+                               warnings: warnings)
     }
 
     /// The nearest zone within `limit` of `p` and its distance (GEOS), or nil.

@@ -19,7 +19,7 @@ func parcelLandUse(_ item: PolygonLayer.Item, in parcels: PolygonLayer, field: I
 }
 
 /// The land use of every cell of `window` of `grid`: the land use of the parcel whose polygon
-/// holds the cell's centre (of the last such parcel in layer order, where parcels overlap),
+/// holds the cell's centre (of the first such parcel in layer order, where parcels overlap),
 /// else the default. Code 0 is the default land use, code k + 1 is `CellLandUses.uses[k]`.
 ///
 /// `geometries` are the parcels in the grid's CRS. A cell's code depends only on the parcels
@@ -43,10 +43,12 @@ struct CellLandUses: Sendable {
 }
 
 /// Burns `values[k]` into every cell of `window` of `grid` whose centre lies inside `geometries[k]`
-/// (GDAL's default rasterization rule; a later geometry wins where they overlap); 0 elsewhere.
-/// Returns one value per cell of the window, row-major.
+/// (GDAL's default rasterization rule; where geometries overlap the first in order wins, as a
+/// point takes the first zone holding it, ``ZoneIndex``); 0 elsewhere. Returns one value per cell
+/// of the window, row-major.
 func rasterizeByCentre(_ geometries: [Geometry], values: [UInt8], grid: GridSpec, window: GridWindow) -> [UInt8] {
     var out = [UInt8](repeating: 0, count: window.cellCount)
+    var taken = [Bool](repeating: false, count: window.cellCount)
     for (g, value) in zip(geometries, values) {
         let cells = ExactCoverage.window(of: g.polygons, on: grid).intersection(window)
         guard !cells.isEmpty, let ext = g.extent else { continue }
@@ -56,7 +58,7 @@ func rasterizeByCentre(_ geometries: [Geometry], values: [UInt8], grid: GridSpec
             let base = (r - window.firstRow) * window.columns - window.firstColumn
             for col in cells.firstColumn..<cells.endColumn {
                 let centre = Coordinate(grid.minX + (Double(col) + 0.5) * grid.cellWidth, y)
-                if g.contains(centre) { out[base + col] = value }
+                if !taken[base + col] && g.contains(centre) { out[base + col] = value; taken[base + col] = true }
             }
         }
     }

@@ -104,6 +104,9 @@ public struct Project: Sendable {
         public var limits: String = "gb2762"
         /// Contaminant → column (default: the contaminant's name).
         public var fields: [(String, String)] = []
+        /// Whether the As values are inorganic As (for rice, whose limit is set for inorganic As);
+        /// default false: total As, which complies at or below the limit and is otherwise not graded.
+        public var inorganicArsenic = false
     }
 
     /// The `classification:` section: how the official farmland classification is made.

@@ -239,7 +239,8 @@ extension Project.Monitoring {
 extension Project.Crops {
     /// The `crops:` section (paths resolved against `project`'s folder).
     init(_ cm: YAMLMap, project: Project) throws {
-        try cm.checkKeys(["path", "layer", "x", "y", "crs", "id", "encoding", "crop_field", "crop_map", "pair_field", "limits", "fields"])
+        try cm.checkKeys(["path", "layer", "x", "y", "crs", "id", "encoding", "crop_field", "crop_map", "pair_field", "limits", "fields",
+                          "inorganic_arsenic"])
         self.init(path: project.resolve(try Project.required(cm, "path")), cropField: try Project.required(cm, "crop_field"))
         layer = try cm.string("layer")
         x = try cm.string("x")
@@ -249,6 +250,7 @@ extension Project.Crops {
         encoding = try cm.string("encoding")
         cropMap = try cm.stringPairs("crop_map") ?? []
         pairField = try cm.string("pair_field")
+        inorganicArsenic = try cm.bool("inorganic_arsenic") ?? false
         if let l = try cm.string("limits") {
             limits = l.lowercased() == "gb2762" || l.lowercased() == "gb2762-2022" ? "gb2762" : project.resolve(l)
             if limits != "gb2762" && !FileManager.default.fileExists(atPath: limits) {

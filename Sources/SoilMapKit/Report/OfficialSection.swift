@@ -23,7 +23,10 @@ extension ReportBuilder {
         body += Self.p("Crop adjustment (农用地土壤环境质量类别划分技术指南（试行）, 2019, as county practice applies it): a unit needs at least \(rules.minimumSamples) crop samples; "
                        + "安全利用类 → 优先保护类 when no crop sample exceeds its GB 2762 limit; 严格管控类 → 安全利用类 when none exceeds, or when at least \(shortNumber(rules.compliantShare * 100)) % do not exceed and none exceeds \(shortNumber(rules.severeFactor)) × its limit (严重超标); "
                        + "优先保护类 units whose crops exceed keep their class and are flagged for review.")
-        body += "<h3>Areas per township 各乡镇类别面积（亩）</h3>" + htmlTable(official.units.classTable(villages: false))
+        body += "<h3>Areas per township 各乡镇类别面积</h3>" + htmlTable(official.units.classTable(villages: false))
+        if official.hasVillages {
+            body += "<h3>Areas per village 各村（坐落单位）类别面积</h3>" + htmlTable(official.units.classTable(villages: true))
+        }
         if official.hasMeasures {
             body += "<h3>Safe-utilization rate 受污染耕地安全利用率</h3>" + htmlTable(official.units.safeUtilizationTable())
             body += Self.p("Polluted farmland: 耕地 units of 安全利用类 and 严格管控类. Safely used: 安全利用类 units under safe-use or remediation measures whose crops met the standard, and 严格管控类 units under strict-control measures (受污染耕地安全利用率核算方法（试行）, C and D). Targets: about 90 % by 2020, about 93 % by 2025, 95 % and above by 2030.")

@@ -27,12 +27,14 @@ func provenance(_ project: Project, _ r: RunResult, inputHashes: [(String, Strin
         "inputs": .array(inputHashes.map { .object(["path": .string($0.0), "sha256": .string($0.1)]) }),
         "parameters": .object([
             "standard": .string(project.standard.name), "parcel_rule": .string(project.rule.rawValue),
-            "area": .string(project.area.rawValue), "resolution": .number(project.resolution),
+            "area": .string(project.officialAreaField.map { "field:\($0)" } ?? project.area.rawValue),
+            "geometry_area": .string(project.area.rawValue), "resolution": .number(project.resolution),
             "crs": .string(r.crs.shortName), "raster_land_use": .string(project.rasterLandUse.rawValue),
             "below_detection": .string(project.samples.belowDetection.rawValue), "threads": .int(Int64(threads)),
             "grid": .object(["min_x": .number(g.minX), "max_y": .number(g.maxY), "cell": .number(g.cellWidth),
                              "columns": .int(Int64(g.columns)), "rows": .int(Int64(g.rows))]),
         ]),
+        "classification": .object(officialJSON(project, r)),
         "variables": .array(r.variables.map { v in
             .object(["name": .string(v.name), "field": .string(v.field), "samples": .int(Int64(v.sampleCount)),
                      "classify": .bool(v.classify), "chosen": cvJSON(v.chosen), "candidates": .array(v.candidates.map(cvJSON)),
@@ -43,4 +45,27 @@ func provenance(_ project: Project, _ r: RunResult, inputHashes: [(String, Strin
         "timings_s": .object(Dictionary(r.timings.map { ($0.0, JSONValue.number(($0.1 * 1000).rounded() / 1000)) }, uniquingKeysWith: { a, _ in a })),
         "warnings": .array(r.warnings.map { .string($0) }),
     ]
+}
+
+/// The official classification's settings and counts for run.json: where soil classes come from,
+/// the crop rules, the limits table, the units by final class.
+func officialJSON(_ project: Project, _ r: RunResult) -> [String: JSONValue] {
+    let c = project.classification
+    var o: [String: JSONValue] = [
+        "soil_class_from": .string(c.soilClassFrom.rawValue),
+        "rules": .object(["min_crop_samples": .int(Int64(c.rules.minimumSamples)), "compliant_share": .number(c.rules.compliantShare),
+                          "severe_factor": .number(c.rules.severeFactor)]),
+        "point_land_use_distance_m": .number(c.pointLandUseDistance),
+        "unit_field": c.unitField.map { .string($0) } ?? .null,
+    ]
+    if let crops = r.official?.crops {
+        o["crops"] = .object(["samples": .int(Int64(crops.count)), "limits": .string(crops.limits.source),
+                              "inorganic_arsenic": .bool(project.crops?.inorganicArsenic ?? false)])
+    }
+    if let u = r.official?.units.units {
+        o["units"] = .int(Int64(u.count))
+        o["units_by_final_class"] = .array((0...3).map { k in .int(Int64(u.filter { $0.finalClass.rawValue == UInt8(k) }.count)) })
+        o["units_to_review"] = .int(Int64(u.filter(\.decision.needsReview).count))
+    }
+    return o
 }

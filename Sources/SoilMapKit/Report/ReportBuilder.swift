@@ -176,7 +176,7 @@ struct ReportBuilder {
     func townshipSection() -> String {
         let a = result.analysis
         var body = ""
-        body += Self.h2("Areas per township 各乡镇面积（亩）")
+        body += Self.h2("Areas per township by cell shares 各乡镇面积（亩，按栅格类别份额）")
         let (zones, total) = a.zoneSummaries
         body += "<table><tr><th>township 乡镇</th><th>parcels</th><th>area 亩</th><th>优先保护类 亩</th><th>安全利用类 亩</th><th>严格管控类 亩</th><th>no data 亩</th><th>area ha</th></tr>"
         for z in zones + [total] {

@@ -28,8 +28,10 @@ public func runProject(_ project: Project, options: RunOptions, progress: Progre
     try GridBudget.check(inputs.grid, crs: inputs.working, projectFile: project.file, parcels: inputs.parcels,
                          idField: project.parcels.idField, geometries: inputs.parcelGeometries)
     let inputHashes = try inputFiles(project).map { ($0, try SHA256.hex(file: $0)) }
-    // Crop samples are checked now, so that a bad row stops the run before any computing.
+    // Crop samples and the 图斑's own attributes are checked now, so that a bad row stops the run
+    // before any computing.
     let crops = try CropSamples.read(project, in: inputs.working)
+    try EvaluationUnits.checkAttributes(inputs)
     ctx.warnings += crops?.warnings ?? []
     ctx.end("read inputs", "\(inputs.parcels.items.count) parcels, \(inputs.samples.coordinates.count) samples" + (crops.map { ", \($0.count) crop samples" } ?? ""))
 

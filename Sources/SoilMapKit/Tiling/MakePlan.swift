@@ -25,6 +25,9 @@ public func makePlan(_ project: Project, folder: String, layout: TileLayout, ove
     ctx.begin("Reading inputs")
     let inputs = try RunInputs.read(project)
     let hashes = try inputFiles(project).map { [$0, try SHA256.hex(file: $0)] }
+    // What the merge's official classification will read is checked now, not after every tile.
+    _ = try CropSamples.read(project, in: inputs.working)
+    try EvaluationUnits.checkAttributes(inputs)
     ctx.end("read inputs", "\(inputs.parcels.items.count) parcels, \(inputs.samples.coordinates.count) samples")
     // Unique parcel ids, checked here once for every tile (a tile sees only its own parcels).
     if let f = project.parcels.idField {

@@ -93,13 +93,43 @@ struct OfficialClassificationTests {
             #expect(Double(row[towns.column("面积(亩) area_mu")])! == listSum(nil, g, t), "\(name) \(g)")
             for (k, c) in columns.enumerated() { #expect(Double(row[towns.column(c)])! == listSum(k + 1, g, t), "\(name) \(g) \(c)") }
         }
-        // Village rows add up to their township's row.
+        // Village rows add up to their township's row exactly (2-decimal 亩), every class.
         let villages = try CSVText(path: out + "/classes_by_village.csv")
         for (row, name) in zip(towns.rows, towns.strings("乡镇 township")) where !name.hasPrefix("合计") {
             let g = row[towns.column("地类组 group")]
             let mine = villages.rows.filter { $0[villages.column("乡镇 township")] == name && $0[villages.column("地类组 group")] == g }
-            let sum = mine.reduce(0.0) { $0 + Double($1[villages.column("面积(亩) area_mu")])! }
-            #expect(abs(sum - Double(row[towns.column("面积(亩) area_mu")])!) < 0.005 * Double(mine.count), "\(name) \(g)")
+            for c in ["面积(亩) area_mu"] + columns {
+                let sum = mine.reduce(0.0) { $0 + Double($1[villages.column(c)])! }
+                #expect((sum * 100).rounded() / 100 == Double(row[towns.column(c)])!, "\(name) \(g) \(c)")
+            }
+        }
+
+        // Crop grades recomputed from GB 2762-2022's values as printed (4.1–4.4, 4.7), not from the
+        // tool's table: rice Cd 0.2, Pb 0.2, Hg 0.02, inorganic As 0.35 (a total above it is not
+        // graded), Cr 1.0; wheat and maize Cd 0.1, Pb 0.2, Hg 0.02, As 0.5, Cr 1.0; fruit Cd 0.05, Pb 0.1.
+        let limits: [String: [String: Double]] = [
+            "稻谷": ["Cd": 0.2, "Pb": 0.2, "Hg": 0.02, "As": 0.35, "Cr": 1.0], "小麦": ["Cd": 0.1, "Pb": 0.2, "Hg": 0.02, "As": 0.5, "Cr": 1.0],
+            "玉米": ["Cd": 0.1, "Pb": 0.2, "Hg": 0.02, "As": 0.5, "Cr": 1.0], "水果": ["Cd": 0.05, "Pb": 0.1],
+        ]
+        let crops = try CSVText(path: out + "/crops.csv"), input = try CSVText(path: dir.file("crops.csv"))
+        var counts: [String: [Int]] = [:]
+        for (i, row) in input.rows.enumerated() {
+            let crop = row[input.column("crop")] == "水稻" ? "稻谷" : row[input.column("crop")]
+            var worst = 0
+            for (m, l) in limits[crop]! {
+                let v = Double(row[input.column(m)])!
+                let g = v <= l ? 1 : (v <= 2 * l ? 2 : 3)
+                if crop == "稻谷" && m == "As" && g > 1 { continue }  // total As above the inorganic limit: not graded
+                worst = max(worst, g)
+            }
+            let text = crops.rows[i][crops.column("评价等级 grade")]
+            #expect(text.hasPrefix(["", "不超标", "轻微超标", "严重超标"][worst]), "\(row[0]): \(text)")
+            let unit = crops.rows[i][crops.column("评价单元 unit_id")]
+            if !unit.isEmpty { counts[unit, default: [0, 0, 0]][worst - 1] += 1 }
+        }
+        let ids = units.strings("图斑编号 unit_id")
+        for i in units.rows.indices {
+            #expect([ok[i], slight[i], severe[i]].map { Int($0) } == counts[ids[i]] ?? [0, 0, 0], "unit \(ids[i])")
         }
 
         // Safe utilization: polluted = 耕地 units of class 2 and 3; safely used as the 核算方法 counts them.
@@ -120,7 +150,7 @@ struct OfficialClassificationTests {
         // Points: the class at their own pH and land use, recomputed with the standard.
         let points = try CSVText(path: out + "/points.csv")
         let table = ThresholdTable.gb15618()
-        for row in points.rows.prefix(60) {
+        for row in points.rows {
             let lu: LandUse = row[points.column("土地利用 land_use")].hasSuffix("paddy") ? .paddy
                 : row[points.column("土地利用 land_use")].hasSuffix("orchard") ? .orchard : .other
             let c = try Classifier(table: table, landUse: lu, pollutants: [.cadmium, .lead, .arsenic])
@@ -215,6 +245,39 @@ struct OfficialClassificationTests {
             #expect(a.parcels[0].soilClass == .priorityProtection, "\(name)")
             try FileManager.default.removeItem(atPath: dir.file("p.gpkg"))
         }
+    }
+
+    @Test("Screening and monitoring meet a Float32 surface's values at its precision too")
+    func float32ScreenAndMonitor() throws {
+        let dir = ScratchFolder()
+        func surface(_ name: String, _ value: Double, _ type: PixelType) throws -> String {
+            let w = try RasterWriter(path: dir.file(name), spec: RasterSpec(grid: TinyWorld.grid(), pixelType: type, crs: try CRS(epsg: 4547),
+                                                                         nodata: -9999, cloudOptimized: false))
+            try w.write(rows: [Double](repeating: value, count: 9))
+            try w.close()
+            return dir.file(name)
+        }
+        try TinyWorld.writeParcels(dir.file("plots.gpkg"), [TinyWorld.parcels[0]])
+        // GB 36600 benzo[a]pyrene, class 1 land: screening 0.55; a Float32 0.55 is at it, a Float32 0.56 above it.
+        for (value, above) in [(0.55, 0.0), (0.56, 400.0)] {
+            let r = try screenPlots(plotsPath: dir.file("plots.gpkg"), samples: nil, samplePollutants: [],
+                                    surfaces: [("benzo[a]pyrene", try surface("bap.tif", value, .float32))], settings: ScreenSettings())
+            #expect(r.plots[0].findings[0].areaOverScreening == above, "\(value)")
+            try FileManager.default.removeItem(atPath: dir.file("bap.tif"))
+        }
+        // Monitoring: Cd 0.3 (Float32) at pH 5.0 around a point in the middle of the grid is at the screening value.
+        let e = try VectorWriter(path: dir.file("e.gpkg"), format: .geoPackage)
+        let l = try e.createLayer(name: "e", geometryType: .point, crs: try CRS(epsg: 4547), fields: [FieldDefinition("id", .string)])
+        try l.append(geometry: .point(Coordinate(TinyWorld.minX + 15, TinyWorld.maxY - 15)), values: [.string("E1")])
+        try e.close()
+        try "sample_id,x,y,Cd\nS1,\(TinyWorld.minX + 14),\(TinyWorld.maxY - 14),0.1\n".write(toFile: dir.file("s.csv"), atomically: true, encoding: .utf8)
+        var ms = MonitorSettings(rings: [0, 10, 20])
+        ms.idField = "id"
+        ms.phValue = 5.0
+        let m = try monitorEnterprises(path: dir.file("e.gpkg"), samples: SampleReader(path: dir.file("s.csv"), sourceCRS: try CRS(epsg: 4547)),
+                                       pollutants: [("Cd", "Cd")], surfaces: [("Cd", try surface("cd.tif", 0.3, .float32))], phSurface: nil,
+                                       settings: ms)
+        #expect(m.rings.allSatisfy { $0.shareOverScreening[0] == 0 }, "\(m.rings.map(\.shareOverScreening))")
     }
 
     @Test("Cells inside a parcel take its land use (水田 cells paddy values), other cells the default")

@@ -13,10 +13,20 @@ struct TiledRunTests {
     /// The test project at a cell size that is not a binary fraction (so a tile's own origin
     /// would give other cell centres than the whole grid's: the windows must take the whole
     /// grid's), with Pb by lognormal kriging (exceedance rasters that read the tile's pH).
+    /// The test project with crops, villages, official areas and measures, so that the merge's
+    /// official classification (points, crops, units, township and village tables, safe
+    /// utilization, final_class.tif) is compared with the whole run's too.
     static func project(_ dir: ScratchFolder) throws -> Project {
-        try RunProjectTests().project(in: dir, edit: {
+        try FileManager.default.copyItem(atPath: fixture("small/crops.csv"), toPath: dir.file("crops.csv"))
+        return try RunProjectTests().project(in: dir, edit: {
             $0.replacingOccurrences(of: "grid: {resolution: 50, margin: 50}", with: "grid: {resolution: 37.3, margin: 50}")
                 .replacingOccurrences(of: "{name: Pb, method: ok}", with: "{name: Pb, method: lok}")
+                + """
+                crops: {path: crops.csv, x: lon, y: lat, crs: EPSG:4326, id: sample_id, crop_field: crop, crop_map: {水稻: 稻谷}, pair_field: soil_sample}
+                classification: {village_field: ZLDWMC, village_code_field: ZLDWDM, township_code_field: town_code, measure_field: AQLYCS, measure_met_field: NCPDB}
+                area: field:TBDLMJ
+
+                """
         })
     }
 
@@ -55,6 +65,9 @@ struct TiledRunTests {
 
         let a = try Self.outputs(dir.file("whole")), b = try Self.outputs(dir.file("tiled"))
         #expect(a.count >= 14, "whole run wrote \(a.keys.sorted())")
+        for f in ["units.gpkg", "units.xlsx", "crops.csv", "classes_by_village.csv", "safe_utilization.xlsx", "final_class.tif", "points.gpkg"] {
+            #expect(a[f] != nil, "\(f) missing from the whole run")
+        }
         #expect(Set(a.keys) == Set(b.keys), "file sets differ: \(Set(a.keys).symmetricDifference(Set(b.keys)))")
         for (name, data) in a.sorted(by: { $0.key < $1.key }) {
             #expect(b[name] == data, "\(name) differs between soilmap run and the merged tiles")
