@@ -722,8 +722,8 @@ PARCEL_FIELDS = [("parcel_id", ogr.OFTString, 12), ("town_code", ogr.OFTString, 
 # 坐落单位代码/名称 (the village), 图斑地类面积 (m², the geometry area less 扣除地类 such as 田坎), and
 # two fields of the bureau's own: 安全利用措施 (the measure taken) and 农产品是否达标 (crops met the standard).
 SANDIAO_FIELDS = [("DLBM", ogr.OFTString, 5), ("DLMC", ogr.OFTString, 12), ("ZLDWDM", ogr.OFTString, 19),
-                  ("ZLDWMC", ogr.OFTString, 24), ("TBDLMJ", ogr.OFTReal, 0), ("AQLYCS", ogr.OFTString, 12),
-                  ("NCPDB", ogr.OFTString, 2)]
+                  ("ZLDWMC", ogr.OFTString, 24), ("TBMJ", ogr.OFTReal, 0), ("TBDLMJ", ogr.OFTReal, 0),
+                  ("AQLYCS", ogr.OFTString, 12), ("NCPDB", ogr.OFTString, 2)]
 DLBM = {"水田": "0101", "水浇地": "0102", "旱地": "0103", "果园": "0201"}
 # Non-farmland classes some 图斑 carry in DLBM (their land_use keeps the farmland value), so a
 # project on DLBM shows how SoilMap leaves other land out.
@@ -794,8 +794,9 @@ def add_sandiao(rng, parcels, model, names=TOWNSHIPS):
             met = "是" if rng.random() < 0.9 else "否"
         elif cls[n] == 3 and rng.random() < 0.9:
             measure = ["种植结构调整", "退耕还林还草"][int(rng.integers(2))]
-        p["sandiao"] = {"DLBM": code, "DLMC": name, "ZLDWDM": villages[key], "ZLDWMC": p["owner"],
-                        "TBDLMJ": round(p["geom"].GetArea() * (1 - round(rng.uniform(0.0, 0.06), 2)), 2),
+        tbmj = round(p["geom"].GetArea(), 2)
+        p["sandiao"] = {"DLBM": code, "DLMC": name, "ZLDWDM": villages[key], "ZLDWMC": p["owner"], "TBMJ": tbmj,
+                        "TBDLMJ": round(tbmj * (1 - round(rng.uniform(0.0, 0.06), 2)), 2),
                         "AQLYCS": measure, "NCPDB": met}
 
 

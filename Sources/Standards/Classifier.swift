@@ -284,26 +284,40 @@ public struct LandUseClassifiers: Sendable {
     }
 
     /// Classifies a block as ``Classifier/classify(block:pH:perPollutant:)`` does, cell `j` with
-    /// `classifiers[landUse[j]]`.
+    /// `classifiers[landUse[j]]`: the cells of each land use are gathered, classified together by
+    /// that land use's classifier, and put back in place.
+    ///
+    /// - Throws: the error of the first failing cell in block order (its index in the block).
     @_specialize(exported: true, where F == Double)
+    @_specialize(exported: true, where F == Float)
     public func classify<F: BinaryFloatingPoint & Sendable>(block concentrations: [[F]], pH: PHInput<F>,
                                                             landUse: [UInt8]) throws(StandardsError) -> ClassifiedBlock {
         let count = concentrations.first?.count ?? 0
         precondition(landUse.count == count, "land-use codes of \(landUse.count) cells for \(count)")
+        var cellsOf = [[Int]](repeating: [], count: classifiers.count)
+        for j in 0..<count { cellsOf[Int(landUse[j])].append(j) }
+        if cellsOf[0].count == count { return try classifiers[0].classify(block: concentrations, pH: pH) }
         var classes = [UInt8](repeating: 0, count: count)
         var controlling = [UInt8](repeating: 0, count: count)
-        for j in 0..<count {
-            let c = classifiers[Int(landUse[j])]
-            let ph: Double?
+        var firstError: (index: Int, error: StandardsError)? = nil
+        for (code, cells) in cellsOf.enumerated() where !cells.isEmpty {
+            let part = concentrations.map { a in cells.map { a[$0] } }
+            let partPH: PHInput<F>
             switch pH {
-            case .constant(let v): ph = try c.preparedPH(v, index: nil)!
-            case .notGiven: ph = try c.preparedPH(c.requiresPH ? nil : 0, index: nil)!
-            case .perCell(let a): ph = try c.preparedPH(Double(a[j]), index: j)!
+            case .perCell(let a): partPH = .perCell(cells.map { a[$0] })
+            case .constant(let v): partPH = .constant(v)
+            case .notGiven: partPH = .notGiven
             }
-            let (k, ctl) = try c.classifyCell(value: { Double(concentrations[$0][j]) }, pH: ph) { _, _ in }
-            classes[j] = k.rawValue
-            controlling[j] = ctl.map { UInt8($0 + 1) } ?? 0
+            do {
+                let b = try classifiers[code].classify(block: part, pH: partPH)
+                for (k, j) in cells.enumerated() { classes[j] = b.classes[k]; controlling[j] = b.controlling[k] }
+            } catch {
+                var e = error, at = cells.first!
+                if case let .pHOutOfRange(v, i?) = error { at = cells[i]; e = .pHOutOfRange(v, index: at) }
+                if firstError == nil || at < firstError!.index { firstError = (at, e) }
+            }
         }
+        if let firstError { throw firstError.error }
         return ClassifiedBlock(classes: classes, controlling: controlling, perPollutant: nil)
     }
 }

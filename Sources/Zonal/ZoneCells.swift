@@ -84,6 +84,20 @@ public struct ZoneIndex: Sendable {
         return (min(columns - 1, max(0, Int(fx * Double(columns)))), min(rows - 1, max(0, Int(fy * Double(rows)))))
     }
 
+    /// The indices (ascending) of the zones whose bounding boxes come within `distance` of `p`:
+    /// the candidates for the zone nearest `p`.
+    public func zones(near p: Coordinate, within distance: Double) -> [Int] {
+        guard let bounds else { return [] }
+        let (c0, r0) = Self.bucket(Coordinate(p.x - distance, p.y - distance), bounds, columns, rows)
+        let (c1, r1) = Self.bucket(Coordinate(p.x + distance, p.y + distance), bounds, columns, rows)
+        var found = Set<Int32>()
+        for r in r0...r1 { for c in c0...c1 { found.formUnion(buckets[r * columns + c]) } }
+        return found.map(Int.init).sorted().filter { k in
+            let e = extents[k]!
+            return p.x >= e.minX - distance && p.x <= e.maxX + distance && p.y >= e.minY - distance && p.y <= e.maxY + distance
+        }
+    }
+
     /// The index of the first zone holding `p`, or nil.
     public func zone(containing p: Coordinate) -> Int? {
         guard let bounds, bounds.contains(p) else { return nil }

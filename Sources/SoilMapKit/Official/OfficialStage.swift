@@ -24,12 +24,14 @@ struct OfficialClassification {
 func classifyOfficially(_ inputs: RunInputs, analysis: ParcelAnalysis, crops: CropSamples?, context ctx: RunContext) throws -> OfficialClassification {
     let project = inputs.project, kind = inputs.standardTable.kind
     ctx.begin("Official classification: soil points, crop samples, evaluation units")
+    var clock = StageClock()
     let landUses = try inputs.parcelLandUses()
     let index = ZoneIndex(inputs.parcelGeometries)
     let points = try PointEvaluation.evaluate(inputs, landUses: landUses, parcels: index)
     ctx.warnings += points.warnings
     let units = try EvaluationUnits.form(inputs, analysis: analysis, points: points, crops: crops, parcelIndex: index)
     ctx.warnings += units.warnings
+    clock.lap("official: points and units")
     let official = OfficialClassification(points: points, crops: crops, units: units,
                                           hasMeasures: project.classification.measureField != nil,
                                           hasVillages: project.classification.villageField != nil)
@@ -42,19 +44,25 @@ func classifyOfficially(_ inputs: RunInputs, analysis: ParcelAnalysis, crops: Cr
     }
     try tables(points.table(parcelIDs: parcelIDs, lonLat: lonLat), "points")
     try points.writeGeoPackage(to: try ctx.path("points.gpkg"), crs: inputs.working, parcelIDs: parcelIDs)
+    clock.lap("official: points tables")
     if let crops {
         var unitOf = [String?](repeating: nil, count: crops.count)
         for u in units.units { for j in u.cropSamples { unitOf[j] = u.id } }
         try tables(crops.table(unitOf: unitOf), "crops")
     }
     try tables(units.unitTable(kind: kind), "units")
+    clock.lap("official: unit list")
     try units.writeGeoPackage(to: try ctx.path("units.gpkg"), source: inputs.parcels, kind: kind)
+    clock.lap("official: units.gpkg")
     try tables(units.classTable(villages: false), "classes_by_township")
     if official.hasVillages { try tables(units.classTable(villages: true), "classes_by_village") }
     if official.hasMeasures { try tables(units.safeUtilizationTable(), "safe_utilization") }
+    clock.lap("official: class tables")
     try writeFinalClassRaster(units, inputs: inputs, to: try ctx.path("final_class.tif"))
+    clock.lap("official: final_class.tif")
     let final = (1...3).map { k in units.units.filter { $0.finalClass.rawValue == UInt8(k) }.count }
     ctx.end("official classification", "\(units.units.count) units: \(final[0]) / \(final[1]) / \(final[2]) in classes 1 / 2 / 3")
+    ctx.timings += clock.laps.map { ($0.stage, $0.seconds) }
     return official
 }
 

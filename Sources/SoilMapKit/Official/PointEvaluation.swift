@@ -114,9 +114,8 @@ struct PointEvaluation {
     /// The nearest zone within `limit` of `p` and its distance (GEOS), or nil.
     static func nearest(_ p: Coordinate, in index: ZoneIndex, within limit: Double) throws -> (Int, Double)? {
         var best: (Int, Double)? = nil
-        for (k, z) in index.zones.enumerated() {
-            guard let e = z.extent, p.x >= e.minX - limit, p.x <= e.maxX + limit, p.y >= e.minY - limit, p.y <= e.maxY + limit else { continue }
-            let d = try GeometryOps.distance(.point(p), z)
+        for k in index.zones(near: p, within: limit) {
+            let d = try GeometryOps.distance(.point(p), index.zones[k])
             if d <= limit && (best == nil || d < best!.1) { best = (k, d) }
         }
         return best
