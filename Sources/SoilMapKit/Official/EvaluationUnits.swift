@@ -183,8 +183,8 @@ struct EvaluationUnits {
         var problems: [String] = []
         func text(_ i: Int, _ f: Int?) -> String { f.map { layer.items[i].values[$0].text.trimmingCharacters(in: .whitespaces) } ?? "" }
 
-        // Official areas, unit ids, measures: every parcel checked (as before the run's computing).
-        problems += try attributeProblems(inputs)
+        // Official areas, unit ids and measures were checked right after the inputs were read
+        // (``checkAttributes(_:)``).
         var official = analysis.parcels.map(\.area)
         if let areaField { for i in layer.items.indices { official[i] = layer.items[i].values[areaField].number ?? official[i] } }
         // Units: parcels grouped by the unit field, in order of first appearance.

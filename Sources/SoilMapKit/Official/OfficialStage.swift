@@ -25,7 +25,7 @@ func classifyOfficially(_ inputs: RunInputs, analysis: ParcelAnalysis, crops: Cr
     let project = inputs.project, kind = inputs.standardTable.kind
     ctx.begin("Official classification: soil points, crop samples, evaluation units")
     var clock = StageClock()
-    let landUses = try inputs.parcelLandUses()
+    let landUses = analysis.parcels.map(\.landUse)
     let index = ZoneIndex(inputs.parcelGeometries)
     let points = try PointEvaluation.evaluate(inputs, landUses: landUses, parcels: index)
     ctx.warnings += points.warnings

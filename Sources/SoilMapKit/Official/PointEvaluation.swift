@@ -65,13 +65,13 @@ struct PointEvaluation {
         }
         let values = try evaluated.map { try column($0.field) }
         let ph = try column(project.ph.field)
-        var all: [LandUse: Classifier] = [:], classifiers: [LandUse: Classifier] = [:]
+        // Per land use, one classifier of every evaluated pollutant and one of the counted ones.
+        let allNames = evaluated.map { Pollutant($0.name) }, countedNames = zip(evaluated, counted).filter(\.1).map { Pollutant($0.0.name) }
+        var cache: [Bool: [LandUse: Classifier]] = [false: [:], true: [:]]
         func classifier(_ lu: LandUse, countedOnly: Bool) throws -> Classifier {
-            let names = zip(evaluated, counted).filter { !countedOnly || $0.1 }.map { Pollutant($0.0.name) }
-            if countedOnly, let c = classifiers[lu] { return c }
-            if !countedOnly, let c = all[lu] { return c }
-            let c = try Classifier(table: standard, landUse: lu, pollutants: names)
-            if countedOnly { classifiers[lu] = c } else { all[lu] = c }
+            if let c = cache[countedOnly]![lu] { return c }
+            let c = try Classifier(table: standard, landUse: lu, pollutants: countedOnly ? countedNames : allNames)
+            cache[countedOnly]![lu] = c
             return c
         }
         let distance = project.classification.pointLandUseDistance

@@ -50,10 +50,9 @@ public struct RunResult: Sendable {
     /// The official classification in one line: units and their final-class areas (亩, 耕地 and 园地).
     public var officialSummary: String? {
         guard let u = official?.units.units else { return nil }
-        var mu = [Double](repeating: 0, count: 4)
-        for unit in u { mu[unit.finalClass == .nodata ? 3 : Int(unit.finalClass.rawValue) - 1] += ReportedArea.mu(unit.officialArea) }
-        let review = u.filter(\.decision.needsReview).count
+        var t = ClassAreaTotals()
+        for unit in u { t.add(unit) }
         return String(format: "%d evaluation units, official areas %.2f 亩: 优先保护类 %.2f, 安全利用类 %.2f, 严格管控类 %.2f, no class %.2f; %d to review",
-                      u.count, mu.reduce(0, +), mu[0], mu[1], mu[2], mu[3], review)
+                      t.units, t.totalMu, t.mu[0], t.mu[1], t.mu[2], t.mu[3], t.review)
     }
 }

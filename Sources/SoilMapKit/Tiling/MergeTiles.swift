@@ -41,6 +41,7 @@ public func mergeTiles(planPath: String, options: RunOptions, progress: Progress
     }
     let inputHashes = plan.inputs.map { ($0[0], $0[1]) }
     let crops = try CropSamples.read(project, in: inputs.working)
+    try EvaluationUnits.checkAttributes(inputs)
     ctx.warnings += crops?.warnings ?? []
     ctx.end("read inputs", "\(inputs.parcels.items.count) parcels, \(inputs.samples.coordinates.count) samples" + (crops.map { ", \($0.count) crop samples" } ?? ""))
 

@@ -208,6 +208,15 @@ struct HostileInputTests {
 
         // MARK: Project files
         HostileCase(name: "unknown key", project: { $0 + "colour: red\n" }, outcome: .error(file: "project.yaml", ["line 21: 'colour': unknown key"])),
+        // The official classification's keys (issue 24).
+        HostileCase(name: "area field without a name", project: { $0 + "area: 'field:'\n" },
+                    outcome: .error(file: "project.yaml", ["'area'", "names no field; write field:TBDLMJ"])),
+        HostileCase(name: "compliant share above 1", project: { $0 + "classification: {compliant_share: 1.5}\n" },
+                    outcome: .error(file: "project.yaml", ["classification.compliant_share", "must be a share in (0, 1]"])),
+        HostileCase(name: "crops without a crop field", project: { $0 + "crops: {path: samples.csv}\n" },
+                    outcome: .error(file: "project.yaml", ["crops.crop_field", "is required"])),
+        HostileCase(name: "measure field missing from the parcels", project: { $0 + "classification: {measure_field: AQ}\n" },
+                    outcome: .error(file: "gaoping_small.gpkg", ["has no field 'AQ' (classification.measure_field)"])),
         HostileCase(name: "misspelled key", project: Edit.replace("land_use_field:", "landuse_field:"),
                     outcome: .error(file: "project.yaml", ["line 9: 'parcels.landuse_field': unknown key"])),
         HostileCase(name: "wrong type", project: Edit.replace("resolution: 50", "resolution: fifty"),
